@@ -1,0 +1,69 @@
+# The two commands of the project: `make run` and `make test` (see README.md).
+# Every target sets up what it needs: a virtual environment, a trained model, the database.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_310 ?= $(shell pyenv which python3.10 2>/dev/null || command -v python3.10)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RASA   := $(VENV)/bin/rasa
+STAMPS := .stamps
+
+NLU_INPUTS := config.yml domain.yml $(shell find data bot/nlu -type f 2>/dev/null)
+MODEL      := models/current.tar.gz
+TEST_MODEL := models/test/test.tar.gz
+
+.PHONY: help install model test-model db run test unit conversations validate evaluate clean
+
+help:
+	@echo "make run       start Rasa, the action server and the gateway (sets up what is missing)"
+	@echo "make test      run every test (sets up what is missing)"
+	@echo "make evaluate  print intent/out-of-scope figures for the trained model"
+
+$(STAMPS)/venv: requirements.txt
+	@test -n "$(PYTHON_310)" || { echo "Python 3.10 not found (pyenv install 3.10)"; exit 1; }
+	test -x $(PY) || $(PYTHON_310) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip==23.2.1
+	$(PY) -m pip install -q --no-deps -r requirements.txt
+	$(PY) -m pip check
+	@mkdir -p $(STAMPS) && touch $@
+
+install: $(STAMPS)/venv
+
+$(MODEL): $(STAMPS)/venv $(NLU_INPUTS)
+	$(RASA) train --config config.yml --domain domain.yml --data data --out models --fixed-model-name current
+	@touch $@
+
+model: $(MODEL)
+
+# A quicker model for behaviour tests: same pipeline, fewer epochs.
+$(TEST_MODEL): $(STAMPS)/venv $(NLU_INPUTS) tests/config.yml
+	$(RASA) train --config tests/config.yml --domain domain.yml --data data --out models/test --fixed-model-name test
+	@touch $@
+
+test-model: $(TEST_MODEL)
+
+db: $(STAMPS)/venv
+	$(PY) -m bot db upgrade
+	$(PY) -m bot db demo
+
+run: $(MODEL) db
+	$(PY) -m bot run --model $(MODEL)
+
+validate: $(STAMPS)/venv
+	$(RASA) data validate --domain domain.yml --data data --fail-on-warnings
+
+unit: $(STAMPS)/venv
+	$(PY) -m pytest -q -m "not conversation" tests
+
+conversations: $(TEST_MODEL)
+	$(RASA) test core --model $(TEST_MODEL) --stories tests/conversations --fail-on-prediction-errors --out results/core
+	$(PY) -m pytest -q -m conversation tests
+
+test: validate unit conversations
+
+evaluate: $(MODEL)
+	$(PY) -m bot evaluate --model $(MODEL)
+
+clean:
+	rm -rf $(STAMPS) $(VENV) models/*.tar.gz models/test results

@@ -1,0 +1,1 @@
+"""Collections assistant for digital wallets: loan domain, policy, NLU, gateway, command line."""

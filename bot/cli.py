@@ -1,0 +1,140 @@
+"""`python -m bot …`: the project's command line."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    return args.handler(args, Settings.from_env()) or 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers()
+
+    db = commands.add_parser("db", help="the loan database").add_subparsers()
+    db.add_parser("upgrade", help="create or migrate the schema").set_defaults(handler=_db_upgrade)
+    load = db.add_parser("load", help="create or update borrowers and loans from a YAML file")
+    load.add_argument("file", type=Path)
+    load.set_defaults(handler=_db_load)
+    db.add_parser("demo", help="load the demo borrowers").set_defaults(handler=_db_demo)
+
+    token = commands.add_parser("token", help="print a borrower token valid for an hour")
+    token.add_argument("borrower_id")
+    token.set_defaults(handler=_token)
+
+    agents = commands.add_parser("agents", help="agent accounts").add_subparsers()
+    add = agents.add_parser("add", help="create an agent (or reset its password)")
+    add.add_argument("username")
+    add.add_argument("--password-stdin", action="store_true", required=True)
+    add.set_defaults(handler=_agents_add)
+
+    run = commands.add_parser("run", help="start Rasa, the action server and the gateway")
+    run.add_argument("--model", default="models/current.tar.gz")
+    run.set_defaults(handler=_run)
+
+    gateway = commands.add_parser("gateway", help="start only the gateway")
+    gateway.set_defaults(handler=_gateway)
+
+    evaluate = commands.add_parser("evaluate", help="print intent and out-of-scope figures")
+    evaluate.add_argument("--model", default="models/current.tar.gz")
+    evaluate.add_argument("--eval-dir", type=Path, default=None)
+    evaluate.set_defaults(handler=_evaluate)
+    return parser
+
+
+def _database(settings: Settings):
+    from bot.db import Database
+
+    database = Database(settings.database_url)
+    database.upgrade()
+    return database
+
+
+def _db_upgrade(args, settings: Settings) -> int:
+    _database(settings)
+    print("schema up to date")
+    return 0
+
+
+def _db_load(args, settings: Settings) -> int:
+    from bot.loans.fixtures import FixtureError, load_fixture, parse_fixture_text
+
+    try:
+        specs = parse_fixture_text(args.file.read_text(encoding="utf-8"))
+    except OSError as error:
+        print(f"cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 1
+    except FixtureError as error:
+        print(f"{args.file}: {error}", file=sys.stderr)
+        return 1
+    return _load(settings, specs, f"loaded {args.file}")
+
+
+def _db_demo(args, settings: Settings) -> int:
+    from bot.loans.demo import demo_borrowers
+
+    return _load(settings, demo_borrowers(), "loaded the demo borrowers")
+
+
+def _load(settings: Settings, specs, what: str) -> int:
+    from bot.loans.fixtures import FixtureError, load_fixture
+
+    database = _database(settings)
+    try:
+        with database.transaction() as session:
+            counts = load_fixture(session, specs)
+    except FixtureError as error:
+        print(f"nothing loaded: {error}", file=sys.stderr)
+        return 1
+    print(f"{what}: {counts['borrowers']} borrowers, {counts['loans']} loans, {counts['bills']} bills")
+    return 0
+
+
+def _token(args, settings: Settings) -> int:
+    from bot.tokens import issue_borrower_token
+
+    print(issue_borrower_token(settings.jwt_secret, args.borrower_id))
+    return 0
+
+
+def _agents_add(args, settings: Settings) -> int:
+    from bot.agents import AgentError, add_agent
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        with _database(settings).transaction() as session:
+            created = add_agent(session, args.username, password)
+    except AgentError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(f"agent {args.username} {'created' if created else 'password updated'}")
+    return 0
+
+
+def _run(args, settings: Settings) -> int:
+    from bot.supervisor import run_all
+
+    return run_all(settings, Path(args.model))
+
+
+def _gateway(args, settings: Settings) -> int:
+    from bot.gateway.app import serve
+
+    serve(settings)
+    return 0
+
+
+def _evaluate(args, settings: Settings) -> int:
+    from bot.evaluation import evaluate
+
+    return evaluate(Path(args.model), args.eval_dir)

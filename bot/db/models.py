@@ -1,0 +1,186 @@
+"""The loan database schema.
+
+Money columns hold exact decimals with room for any currency's minor unit (the domain
+quantises to the currency's own). Timestamps are stored in UTC.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Index,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+from bot.db.types import Money, UTCDateTime
+
+Base = declarative_base()
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Borrower(Base):
+    __tablename__ = "borrowers"
+
+    id = Column(String(64), primary_key=True)  # the wallet's user id
+    name = Column(String(200), nullable=False)
+    language = Column(String(8), nullable=False, default="en")  # en | zh
+    timezone = Column(String(64), nullable=False, default="UTC")
+    contact_opt_out_at = Column(UTCDateTime(), nullable=True)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+
+    loans = relationship("Loan", back_populates="borrower", order_by="Loan.id")
+
+
+class Loan(Base):
+    __tablename__ = "loans"
+
+    id = Column(String(64), primary_key=True)
+    borrower_id = Column(String(64), ForeignKey("borrowers.id"), nullable=False, index=True)
+    currency = Column(String(3), nullable=False)
+    principal = Column(Money(), nullable=False)
+    # Set while a dispute is open: no collection activity on this loan.
+    collection_hold = Column(Boolean, nullable=False, default=False)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+
+    borrower = relationship("Borrower", back_populates="loans")
+    bills = relationship(
+        "Bill", back_populates="loan", order_by="Bill.due_date", cascade="all, delete-orphan"
+    )
+    payments = relationship("Payment", back_populates="loan", order_by="Payment.received_at")
+    arrangements = relationship(
+        "Arrangement", back_populates="loan", order_by="Arrangement.created_at"
+    )
+
+
+class Bill(Base):
+    """One instalment of the repayment schedule."""
+
+    __tablename__ = "bills"
+    __table_args__ = (UniqueConstraint("loan_id", "due_date", name="uq_bills_loan_due"),)
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    loan_id = Column(String(64), ForeignKey("loans.id"), nullable=False, index=True)
+    due_date = Column(Date, nullable=False)
+    principal = Column(Money(), nullable=False)
+    interest = Column(Money(), nullable=False, default=0)
+    late_fee = Column(Money(), nullable=False, default=0)
+    paid = Column(Money(), nullable=False, default=0)
+
+    loan = relationship("Loan", back_populates="bills")
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    loan_id = Column(String(64), ForeignKey("loans.id"), nullable=False, index=True)
+    amount = Column(Money(), nullable=False)
+    received_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    method = Column(String(32), nullable=True)
+    reference = Column(String(128), nullable=True, unique=True)
+
+    loan = relationship("Loan", back_populates="payments")
+
+
+class Arrangement(Base):
+    """A deferral, instalment plan or promise to pay agreed with the borrower."""
+
+    __tablename__ = "arrangements"
+
+    id = Column(String(36), primary_key=True)
+    loan_id = Column(String(64), ForeignKey("loans.id"), nullable=False, index=True)
+    type = Column(String(32), nullable=False)  # deferral | instalment_plan | promise_to_pay
+    status = Column(String(16), nullable=False, default="active")  # active|kept|broken|cancelled
+    terms = Column(JSON, nullable=False)
+    conversation_id = Column(String(64), nullable=True)
+    created_by = Column(String(100), nullable=False)  # "bot" or "agent:<username>"
+    idempotency_key = Column(String(128), nullable=True, unique=True)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+
+    loan = relationship("Loan", back_populates="arrangements")
+
+
+class Conversation(Base):
+    """A borrower's chat; its id is the Rasa sender id."""
+
+    __tablename__ = "conversations"
+
+    id = Column(String(64), primary_key=True)
+    borrower_id = Column(String(64), ForeignKey("borrowers.id"), nullable=False, index=True)
+    status = Column(String(16), nullable=False, default="bot")  # bot | handoff | closed
+    script = Column(String(8), nullable=True)  # en | hans | hant: the borrower's latest writing
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class Message(Base):
+    """The transcript as the borrower and agents saw it (the gateway's record)."""
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_conversation_id_id", "conversation_id", "id"),)
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(64), ForeignKey("conversations.id"), nullable=False)
+    sender = Column(String(16), nullable=False)  # borrower | bot | agent
+    text = Column(Text, nullable=False)
+    buttons = Column(JSON, nullable=True)
+    agent_username = Column(String(100), nullable=True)
+    # Borrower messages only: False until the bot has received them.
+    delivered = Column(Boolean, nullable=False, default=True)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class Handoff(Base):
+    __tablename__ = "handoffs"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(64), ForeignKey("conversations.id"), nullable=False, index=True)
+    borrower_id = Column(String(64), ForeignKey("borrowers.id"), nullable=False, index=True)
+    reason = Column(String(32), nullable=False)
+    priority = Column(Integer, nullable=False)
+    status = Column(String(16), nullable=False, default="open")  # open | claimed | closed
+    summary = Column(Text, nullable=False, default="")
+    claimed_by = Column(String(100), nullable=True)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    username = Column(String(100), nullable=False, unique=True)
+    password_hash = Column(String(200), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class AuditEvent(Base):
+    """Append-only record of what the bot, borrowers and agents did (regulatory record)."""
+
+    __tablename__ = "audit_events"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
+    actor = Column(String(100), nullable=False)  # bot | borrower:<id> | agent:<name> | system
+    action = Column(String(64), nullable=False)
+    borrower_id = Column(String(64), nullable=True, index=True)
+    loan_id = Column(String(64), nullable=True)
+    conversation_id = Column(String(64), nullable=True)
+    details = Column(JSON, nullable=True)

@@ -1,0 +1,1 @@
+"""The loan domain: balances, fixtures and queries, independent of Rasa."""

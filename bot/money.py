@@ -1,0 +1,47 @@
+"""Exact money: Decimal amounts quantised to the currency's minor unit, never float."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import format_currency
+
+# ISO 4217 minor units of the currencies the lender serves (2 unless listed).
+MINOR_UNITS = {"JPY": 0, "KRW": 0, "VND": 0, "IDR": 2, "KWD": 3, "BHD": 3}
+LOCALES = {"en": "en_US", "zh": "zh_Hans_CN"}
+
+
+class InvalidAmount(ValueError):
+    """Text that is not an exact, finite, non-negative decimal amount."""
+
+
+def minor_unit(currency: str) -> int:
+    return MINOR_UNITS.get(currency.upper(), 2)
+
+
+def quantum(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-minor_unit(currency))
+
+
+def quantize(amount: Decimal, currency: str) -> Decimal:
+    return amount.quantize(quantum(currency), rounding=ROUND_HALF_UP)
+
+
+def parse_amount(value: object, currency: str | None = None) -> Decimal:
+    """A decimal from a string or int (floats are refused: they are not exact)."""
+    if isinstance(value, (float, bool)):
+        raise InvalidAmount(f"amounts must be given as strings, not {type(value).__name__}")
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation as error:
+        raise InvalidAmount(f"not an amount: {value!r}") from error
+    if not amount.is_finite() or amount < 0:
+        raise InvalidAmount(f"not a non-negative amount: {value!r}")
+    if currency is not None and amount != quantize(amount, currency):
+        raise InvalidAmount(f"{value!r} has more decimals than {currency} allows")
+    return amount
+
+
+def format_money(amount: Decimal, currency: str, language: str) -> str:
+    """`CN¥1,095.00` / `¥1,095.00`: the currency's own format in the reader's language."""
+    locale = LOCALES.get(language, LOCALES["en"])
+    return format_currency(quantize(amount, currency), currency, locale=locale)
