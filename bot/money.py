@@ -1,6 +1,7 @@
 """Exact money: Decimal amounts quantised to the currency's minor unit, never float."""
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_currency
@@ -8,6 +9,9 @@ from babel.numbers import format_currency
 # ISO 4217 minor units of the currencies the lender serves (2 unless listed).
 MINOR_UNITS = {"JPY": 0, "KRW": 0, "VND": 0, "IDR": 2, "KWD": 3, "BHD": 3}
 LOCALES = {"en": "en_US", "zh": "zh_Hans_CN"}
+# The money columns are NUMERIC(19, 4): at most 15 digits before the point.
+MAX_AMOUNT = Decimal(10) ** 15
+PLAIN_DECIMAL = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")  # no exponent, `_` or other digits
 
 
 class InvalidAmount(ValueError):
@@ -30,12 +34,16 @@ def parse_amount(value: object, currency: str | None = None) -> Decimal:
     """A decimal from a string or int (floats are refused: they are not exact)."""
     if isinstance(value, (float, bool)):
         raise InvalidAmount(f"amounts must be given as strings, not {type(value).__name__}")
-    try:
+    if isinstance(value, (Decimal, int)):
+        amount = Decimal(value)
+    elif PLAIN_DECIMAL.fullmatch(str(value).strip()):
         amount = Decimal(str(value).strip())
-    except InvalidOperation as error:
-        raise InvalidAmount(f"not an amount: {value!r}") from error
-    if not amount.is_finite() or amount < 0:
+    else:
+        raise InvalidAmount(f"not an amount: {value!r}")
+    if not amount.is_finite() or amount.is_signed():
         raise InvalidAmount(f"not a non-negative amount: {value!r}")
+    if amount >= MAX_AMOUNT:
+        raise InvalidAmount(f"{value!r} is too large an amount")
     if currency is not None and amount != quantize(amount, currency):
         raise InvalidAmount(f"{value!r} has more decimals than {currency} allows")
     return amount

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.clock import zone
 from bot.db.models import AuditEvent, Bill, Borrower, Loan
 from bot.money import InvalidAmount, parse_amount
 
@@ -55,8 +55,18 @@ class _ExactLoader(yaml.SafeLoader):
     """Reads `60.00` as the decimal it says, not as a float."""
 
 
+def _exact_number(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal | str:
+    text = loader.construct_scalar(node)
+    try:
+        return Decimal(text)
+    except ArithmeticError:  # .nan, .inf, 1_000.5: left as text for the field to refuse
+        return text
+
+
+_ExactLoader.add_constructor("tag:yaml.org,2002:float", _exact_number)
+# Unquoted dates stay text, so that 2026-02-30 is refused with its place like a quoted one.
 _ExactLoader.add_constructor(
-    "tag:yaml.org,2002:float", lambda loader, node: Decimal(loader.construct_scalar(node))
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
 )
 
 
@@ -117,7 +127,7 @@ def _borrower(item: Any, where: str) -> BorrowerSpec:
     if language not in LANGUAGES:
         raise FixtureError(f"{where}.language: must be one of {', '.join(LANGUAGES)}, not {language!r}")
     timezone = _text(item, "timezone", where, default="UTC")
-    if zone(timezone, default="__invalid__").key != timezone:
+    if not _known_zone(timezone):
         raise FixtureError(f"{where}.timezone: unknown time zone {timezone!r}")
     loans = item.get("loans") or []
     if not isinstance(loans, list):
@@ -165,6 +175,13 @@ def _bill(item: Any, where: str, currency: str) -> BillSpec:
     )
 
 
+def _known_zone(name: str) -> bool:
+    try:
+        return ZoneInfo(name).key == name
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+
+
 def _mapping(item: Any, where: str) -> dict:
     if not isinstance(item, dict):
         raise FixtureError(f"{where}: must be a mapping")
@@ -175,6 +192,8 @@ def _text(item: dict, key: str, where: str, default: str | None = None) -> str:
     value = item.get(key, default)
     if value is None or not str(value).strip():
         raise FixtureError(f"{where}.{key}: required")
+    if isinstance(value, (dict, list, bool)):
+        raise FixtureError(f"{where}.{key}: must be text, not {value!r}")
     return str(value).strip()
 
 

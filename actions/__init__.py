@@ -1,0 +1,12 @@
+"""Rasa SDK actions. Thin: they read the tracker, call `bot/`, and return events.
+
+`rasa run actions` imports this package; importing it does no work (no database
+connection is made until an action runs).
+"""
+from actions.account import (  # noqa: F401 - registered with the SDK on import
+    ActionExplainCharges,
+    ActionShowBalance,
+    ActionShowDueDate,
+    ActionShowPaymentMethods,
+)
+from actions.session import ActionSessionStart, ValidateSlotMappings  # noqa: F401

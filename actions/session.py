@@ -1,0 +1,62 @@
+"""Conversation start and the language each reply is written in."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.context import ServiceUnavailable, borrower_id, in_transaction
+from bot.db.models import Borrower
+from bot.language import detect_script, language_of_script
+
+
+class ActionSessionStart(Action):
+    """Starts a session in the borrower's profile language, keeping earlier slots."""
+
+    def name(self) -> Text:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        carried = [
+            SlotSet(key, value)
+            for key, value in tracker.slots.items()
+            if value is not None and key != "session_started_metadata"
+        ]
+        events: List[Dict[Text, Any]] = [SessionStarted(), *carried]
+        if tracker.get_slot("language") is None:
+            profile = await _profile_language(tracker)
+            if profile:
+                events.append(SlotSet("language", profile))
+        return [*events, ActionExecuted("action_listen")]
+
+
+async def _profile_language(tracker: Tracker) -> Optional[str]:
+    def lookup(session) -> Optional[str]:
+        borrower = borrower_id(session, tracker)
+        record = session.get(Borrower, borrower) if borrower else None
+        return record.language if record else None
+
+    try:
+        return await in_transaction(lookup)
+    except ServiceUnavailable:
+        return None
+
+
+class ValidateSlotMappings(ValidationAction):
+    """Sets `language` from every borrower message; a message with no language (digits,
+    emoji) keeps the language already in use."""
+
+    async def extract_language(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        text = tracker.latest_message.get("text") or ""
+        detected = language_of_script(detect_script(text))
+        if detected is None or text.startswith("/"):
+            return {}
+        return {"language": detected}

@@ -1,0 +1,1 @@
+"""The project's own Rasa NLU components (imported by config.yml by module path)."""

@@ -1,0 +1,76 @@
+"""Fixtures shared by every test: real databases, SQLite and PostgreSQL.
+
+- `postgres_server` / `postgres_url`: one PostgreSQL server per session (see tests/postgres.py).
+- `database_url`: a fresh, empty database per test, parametrised `[sqlite]` and `[postgresql]`.
+- `database`: a `bot.db.Database` on `database_url`, schema upgraded, disposed afterwards.
+- `sqlite_database`: the same on SQLite only.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bot.db import Database  # noqa: E402
+from tests.postgres import PostgresServer, PostgresUnavailable, start_server  # noqa: E402
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> PostgresServer:
+    try:
+        server = start_server()
+    except PostgresUnavailable as error:
+        if os.environ.get("ALLOW_NO_POSTGRES") == "1":
+            pytest.skip(f"PostgreSQL unavailable (ALLOW_NO_POSTGRES=1): {error}")
+        pytest.fail(str(error), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """The session server's SQLAlchemy URL (its `postgres` database): create your own DBs on it,
+    or use `postgres_server.create_database()` / `.drop_database()` / `with .database() as url`."""
+    return postgres_server.url
+
+
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path: Path):
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    with server.database() as url:
+        yield url
+
+
+def _upgraded(url: str):
+    database = Database(url)
+    database.upgrade()
+    return database
+
+
+@pytest.fixture
+def database(database_url: str):
+    database = _upgraded(database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_database(tmp_path: Path):
+    database = _upgraded(sqlite_url(tmp_path))
+    yield database
+    database.dispose()
