@@ -1,0 +1,117 @@
+"""The borrower chat API (CONTRACT §4): send a message, read the history, follow live."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import WSCloseCode, web
+
+from bot.gateway.auth import authenticate
+from bot.gateway.conversations import ConversationRef
+from bot.gateway.errors import ApiError
+from bot.gateway.inbound import parse_chat_body, text_for_rasa
+from bot.gateway.keys import CONVERSATIONS, HUB, LOCKS, RASA, SOCKETS
+from bot.gateway.outbound import Reply, in_script, replies_from_rasa
+from bot.gateway.rasa_client import BotUnavailable
+
+logger = logging.getLogger(__name__)
+
+BOT_UNAVAILABLE = "the assistant is temporarily unavailable; your message is kept and will be answered"
+HEARTBEAT_SECONDS = 25.0
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_post("/api/v1/chat", post_chat)
+    app.router.add_get("/api/v1/chat/history", get_history)
+    app.router.add_get("/api/v1/chat/ws", chat_socket)
+
+
+async def post_chat(request: web.Request) -> web.Response:
+    borrower_id = await authenticate(request)
+    text = parse_chat_body(await request.read())  # over client_max_size: aiohttp's 413
+    conversation = await current_conversation(request.app, borrower_id)
+    # One message at a time per conversation: Rasa sees them, and answers them, in order.
+    async with request.app[LOCKS](("conversation", conversation.id)):
+        script = await request.app[CONVERSATIONS].add_borrower_message(conversation.id, text)
+        try:
+            status, replies = await _deliver_pending(request.app, conversation, borrower_id, script)
+        except BotUnavailable as error:
+            await _audit_unavailable(request.app, conversation, borrower_id, error)
+            raise ApiError(503, BOT_UNAVAILABLE, conversation_id=conversation.id) from None
+    return web.json_response({
+        "conversation_id": conversation.id,
+        "status": status,
+        "messages": [reply.as_json() for reply in replies],
+    })
+
+
+async def get_history(request: web.Request) -> web.Response:
+    borrower_id = await authenticate(request)
+    conversation = await current_conversation(request.app, borrower_id)
+    events = await request.app[CONVERSATIONS].history(conversation.id)
+    return web.json_response(
+        {"conversation_id": conversation.id, "status": conversation.status, "events": events}
+    )
+
+
+async def chat_socket(request: web.Request) -> web.WebSocketResponse:
+    # Browsers cannot set headers on a WebSocket, hence `?token=` here (and only here).
+    borrower_id = await authenticate(request, allow_query_token=True)
+    conversation = await current_conversation(request.app, borrower_id)
+    socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS)
+    await socket.prepare(request)
+    request.app[SOCKETS].add(socket)
+    async with request.app[HUB].subscribe(conversation.id) as events:
+        forwarding = asyncio.create_task(_forward(events, socket))
+        try:
+            async for _ in socket:  # reading handles pings and closing; input is ignored
+                pass
+        finally:
+            forwarding.cancel()
+            await asyncio.gather(forwarding, return_exceptions=True)
+    return socket
+
+
+async def current_conversation(app: web.Application, borrower_id: str) -> ConversationRef:
+    # Per borrower: two first requests at once must not start two conversations.
+    async with app[LOCKS](("borrower", borrower_id)):
+        return await app[CONVERSATIONS].current(borrower_id)
+
+
+async def _deliver_pending(
+    app: web.Application, conversation: ConversationRef, borrower_id: str, script: str | None
+) -> tuple[str, list[Reply]]:
+    """Sends every undelivered message, oldest first (the new one last), to Rasa."""
+    status, replies = conversation.status, []
+    for message in await app[CONVERSATIONS].pending(conversation.id):
+        answer = await app[RASA].send(
+            conversation.id,
+            text_for_rasa(message.text, message.offered_payloads),
+            {"borrower_id": borrower_id},
+        )
+        answered = [in_script(reply, script) for reply in replies_from_rasa(answer)]
+        status = await app[CONVERSATIONS].record_delivery(message.id, answered)
+        for reply in answered:
+            await app[HUB].publish(conversation.id, {"from": "bot", **reply.as_json()})
+        replies.extend(answered)
+    return status, replies
+
+
+async def _audit_unavailable(
+    app: web.Application, conversation: ConversationRef, borrower_id: str, error: BotUnavailable
+) -> None:
+    logger.warning("bot unavailable for conversation %s: %s", conversation.id, error)
+    await app[CONVERSATIONS].audit(
+        "bot_unavailable", actor="system", borrower_id=borrower_id,
+        conversation_id=conversation.id, details={"reason": str(error)},
+    )
+
+
+async def _forward(events, socket: web.WebSocketResponse) -> None:
+    async for event in events:
+        try:
+            await socket.send_json(event)
+        except ConnectionError:
+            return
+    # The subscription ended (the listener fell behind): the client reloads the history.
+    await socket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"reload the history")

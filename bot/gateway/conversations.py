@@ -1,0 +1,156 @@
+"""The gateway's records: conversations, the transcript, and the audit of what happened.
+
+Each call is one short transaction of its own, run in the default executor so that the
+event loop never waits on the database.
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+import uuid
+from dataclasses import dataclass
+from typing import Any, Callable, TypeVar
+
+from sqlalchemy import select, text as sql
+from sqlalchemy.orm import Session
+
+from bot.db import Database
+from bot.db.models import AuditEvent, Borrower, Conversation, Message, utcnow
+from bot.gateway.outbound import Reply
+from bot.language import next_script
+
+T = TypeVar("T")
+CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class ConversationRef:
+    id: str
+    status: str  # bot | handoff
+    script: str | None
+    created: bool = False
+
+
+@dataclass(frozen=True)
+class PendingMessage:
+    """A borrower message the bot has not received yet."""
+
+    id: int
+    text: str
+    offered_payloads: frozenset[str]  # the buttons on screen when it was sent
+
+
+class Conversations:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def borrower_exists(self, borrower_id: str) -> bool:
+        return await self._run(lambda s: s.get(Borrower, borrower_id) is not None)
+
+    async def current(self, borrower_id: str) -> ConversationRef:
+        """The borrower's open conversation, started (and audited) if there is none.
+        Callers serialise this per borrower, so one process never starts two."""
+        return await self._run(_current, borrower_id)
+
+    async def add_borrower_message(self, conversation_id: str, text: str) -> str | None:
+        """Keeps the message (not yet delivered); returns the script to reply in."""
+        return await self._run(_add_borrower_message, conversation_id, text)
+
+    async def pending(self, conversation_id: str) -> list[PendingMessage]:
+        return await self._run(_pending, conversation_id)
+
+    async def record_delivery(self, message_id: int, replies: list[Reply]) -> str:
+        """Marks the message delivered and keeps the bot's replies, in one transaction
+        (so a message is never both answered and still pending); returns the status."""
+        return await self._run(_record_delivery, message_id, replies)
+
+    async def history(self, conversation_id: str) -> list[dict[str, Any]]:
+        return await self._run(_history, conversation_id)
+
+    async def audit(self, action: str, *, actor: str, borrower_id: str,
+                    conversation_id: str, details: dict | None = None) -> None:
+        event = AuditEvent(actor=actor, action=action, borrower_id=borrower_id,
+                           conversation_id=conversation_id, details=details)
+        await self._run(lambda s: s.add(event))
+
+    async def ping(self) -> None:
+        await self._run(lambda s: s.execute(sql("SELECT 1")))
+
+    async def _run(self, work: Callable[..., T], *args: Any) -> T:
+        def unit() -> T:
+            with self._database.transaction() as session:
+                return work(session, *args)
+
+        return await asyncio.get_running_loop().run_in_executor(None, functools.partial(unit))
+
+
+def _current(session: Session, borrower_id: str) -> ConversationRef:
+    conversation = session.execute(
+        select(Conversation)
+        .where(Conversation.borrower_id == borrower_id, Conversation.status != CLOSED)
+        .order_by(Conversation.created_at, Conversation.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    if conversation is not None:
+        return ConversationRef(conversation.id, conversation.status, conversation.script)
+    conversation = Conversation(id=uuid.uuid4().hex, borrower_id=borrower_id, status="bot")
+    session.add(conversation)
+    session.add(AuditEvent(actor=f"borrower:{borrower_id}", action="conversation_started",
+                           borrower_id=borrower_id, conversation_id=conversation.id))
+    return ConversationRef(conversation.id, conversation.status, None, created=True)
+
+
+def _add_borrower_message(session: Session, conversation_id: str, text: str) -> str | None:
+    conversation = session.get(Conversation, conversation_id)
+    conversation.script = next_script(conversation.script, text)
+    conversation.updated_at = utcnow()
+    session.add(Message(conversation_id=conversation_id, sender="borrower", text=text,
+                        delivered=False))
+    return conversation.script
+
+
+def _pending(session: Session, conversation_id: str) -> list[PendingMessage]:
+    messages = session.execute(
+        select(Message.id, Message.text)
+        .where(Message.conversation_id == conversation_id, Message.sender == "borrower",
+               Message.delivered.is_(False))
+        .order_by(Message.id)
+    ).all()
+    return [PendingMessage(m.id, m.text, _payloads_before(session, conversation_id, m.id))
+            for m in messages]
+
+
+def _payloads_before(session: Session, conversation_id: str, message_id: int) -> frozenset[str]:
+    """The payloads of the most recent bot message before this one: what a tap could send."""
+    buttons = session.execute(
+        select(Message.buttons)
+        .where(Message.conversation_id == conversation_id, Message.sender == "bot",
+               Message.id < message_id)
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return frozenset(b["payload"] for b in buttons or () if isinstance(b, dict) and "payload" in b)
+
+
+def _record_delivery(session: Session, message_id: int, replies: list[Reply]) -> str:
+    message = session.get(Message, message_id)
+    message.delivered = True
+    for reply in replies:
+        session.add(Message(conversation_id=message.conversation_id, sender="bot",
+                            text=reply.text, buttons=reply.buttons or None))
+    # Rasa's actions may have changed it (a handoff): read it after they ran.
+    return session.get(Conversation, message.conversation_id).status
+
+
+def _history(session: Session, conversation_id: str) -> list[dict[str, Any]]:
+    messages = session.execute(
+        select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+    ).scalars()
+    return [_event(message) for message in messages]
+
+
+def _event(message: Message) -> dict[str, Any]:
+    event = {"from": message.sender, "text": message.text, "at": message.created_at.isoformat()}
+    if message.sender == "bot":
+        event["buttons"] = list(message.buttons or [])
+    return event

@@ -1,0 +1,64 @@
+"""Every error the gateway answers is JSON `{"error": "..."}`: never an HTML page or a traceback."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Mapping
+
+from aiohttp import web
+from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+logger = logging.getLogger(__name__)
+
+DATABASE_DOWN = "the service is temporarily unavailable"
+# aiohttp's own messages for these name internals (body size limits); ours say what to do.
+_MESSAGES = {413: "the request body is too large"}
+# Headers of aiohttp's errors worth keeping (405's Allow); the body's are replaced.
+_DROPPED_HEADERS = {"content-type", "content-length"}
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class ApiError(Exception):
+    """An error answer: `status`, a message for the client, and extra JSON fields."""
+
+    def __init__(
+        self, status: int, message: str, *, headers: Mapping[str, str] | None = None, **extra: Any
+    ) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+        self.headers, self.extra = dict(headers or {}), extra
+
+    def response(self) -> web.Response:
+        return json_error(self.status, self.message, headers=self.headers, **self.extra)
+
+
+def json_error(
+    status: int, message: str, *, headers: Mapping[str, str] | None = None, **extra: Any
+) -> web.Response:
+    return web.json_response({"error": message, **extra}, status=status, headers=headers)
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except ApiError as error:
+        return error.response()
+    except web.HTTPException as error:
+        if error.status < 400:  # redirects and the like are not errors
+            raise
+        return _from_aiohttp(error)
+    except (OperationalError, DisconnectionError, PoolTimeout) as error:
+        # The DBAPI message only: the statement's parameters may hold a borrower's text.
+        logger.warning("database unavailable: %s", getattr(error, "orig", None) or type(error).__name__)
+        return json_error(503, DATABASE_DOWN)
+    except Exception:  # noqa: BLE001 - the client gets JSON, the log gets the traceback
+        logger.exception("unexpected error handling %s %s", request.method, request.path)
+        return json_error(500, "internal error")
+
+
+def _from_aiohttp(error: web.HTTPException) -> web.Response:
+    headers = {k: v for k, v in error.headers.items() if k.lower() not in _DROPPED_HEADERS}
+    message = _MESSAGES.get(error.status) or error.reason.lower()
+    return json_error(error.status, message, headers=headers)

@@ -1,0 +1,82 @@
+"""Live events per conversation, for the borrower's WebSockets.
+
+`Hub` is what the rest of the gateway relies on; `LocalHub` serves one process. A backend
+shared by several processes (Redis or PostgreSQL pub/sub) can replace it behind the same two
+calls. Events are plain JSON-able dicts such as `{"from": "bot", "text": "..."}`.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+from typing import AsyncContextManager, AsyncIterator, Protocol
+
+logger = logging.getLogger(__name__)
+
+_END = object()
+
+
+class Hub(Protocol):
+    async def publish(self, conversation_id: str, event: dict) -> None:
+        """Deliver `event` to everyone subscribed to the conversation now (no replay)."""
+
+    def subscribe(self, conversation_id: str) -> AsyncContextManager[AsyncIterator[dict]]:
+        """`async with hub.subscribe(id) as events: async for event in events: ...`"""
+
+
+class Subscription:
+    """One listener's queue. A listener that falls too far behind is ended rather than let
+    memory grow; it can reload the history and subscribe again."""
+
+    def __init__(self, max_queued: int) -> None:
+        self._queue: asyncio.Queue = asyncio.Queue(maxsize=max_queued + 1)  # +1: room for _END
+        self._max_queued = max_queued
+        self.ended = False
+
+    def offer(self, event: dict) -> None:
+        if self.ended:
+            return
+        if self._queue.qsize() >= self._max_queued:
+            logger.warning("a live listener fell behind; ending its subscription")
+            self.end()
+            return
+        self._queue.put_nowait(dict(event))  # a copy: listeners can't change each other's
+
+    def end(self) -> None:
+        if not self.ended:
+            self.ended = True
+            self._queue.put_nowait(_END)
+
+    def __aiter__(self) -> "Subscription":
+        return self
+
+    async def __anext__(self) -> dict:
+        event = await self._queue.get()
+        if event is _END:
+            raise StopAsyncIteration
+        return event
+
+
+class LocalHub:
+    def __init__(self, max_queued: int = 100) -> None:
+        self._max_queued = max_queued
+        self._subscribers: dict[str, set[Subscription]] = {}
+
+    async def publish(self, conversation_id: str, event: dict) -> None:
+        for subscription in list(self._subscribers.get(conversation_id, ())):
+            subscription.offer(event)
+
+    @asynccontextmanager
+    async def subscribe(self, conversation_id: str) -> AsyncIterator[Subscription]:
+        subscription = Subscription(self._max_queued)
+        self._subscribers.setdefault(conversation_id, set()).add(subscription)
+        try:
+            yield subscription
+        finally:
+            subscribers = self._subscribers.get(conversation_id, set())
+            subscribers.discard(subscription)
+            if not subscribers:
+                self._subscribers.pop(conversation_id, None)
+
+    def subscriber_count(self, conversation_id: str) -> int:
+        return len(self._subscribers.get(conversation_id, ()))

@@ -1,0 +1,25 @@
+"""Typed keys of what the application shares, for any route module of the gateway.
+
+E.g. the agent API publishes an agent's message to the borrower's WebSockets with
+`await request.app[HUB].publish(conversation_id, {"from": "agent", "text": text})`.
+"""
+from __future__ import annotations
+
+import weakref
+
+from aiohttp import web
+
+from bot.db import Database
+from bot.gateway.conversations import Conversations
+from bot.gateway.hub import Hub
+from bot.gateway.locks import KeyedLocks
+from bot.gateway.rasa_client import RasaClient
+from bot.settings import Settings
+
+SETTINGS = web.AppKey("settings", Settings)
+DATABASE = web.AppKey("database", Database)
+CONVERSATIONS = web.AppKey("conversations", Conversations)
+HUB = web.AppKey("hub", Hub)
+RASA = web.AppKey("rasa", RasaClient)
+LOCKS = web.AppKey("locks", KeyedLocks)
+SOCKETS = web.AppKey("sockets", weakref.WeakSet)  # open WebSockets, closed on shutdown

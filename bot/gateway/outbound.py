@@ -1,0 +1,48 @@
+"""The bot's replies on their way out: what is kept of Rasa's answer, in the borrower's script."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from bot.language import HANT, to_traditional
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: list[dict[str, str]] = field(default_factory=list)  # [{"title", "payload"}]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"text": self.text, "buttons": [dict(button) for button in self.buttons]}
+
+
+def replies_from_rasa(answer: Iterable[Any]) -> list[Reply]:
+    """Text replies with their buttons; images, custom payloads and empty texts are left out."""
+    replies = []
+    for item in answer:
+        text = item.get("text") if isinstance(item, dict) else None
+        if isinstance(text, str) and text.strip():
+            replies.append(Reply(text, _buttons(item.get("buttons"))))
+    return replies
+
+
+def _buttons(raw: Any) -> list[dict[str, str]]:
+    # Only buttons that send a payload back (URL buttons and the like have none).
+    return [
+        {"title": button["title"], "payload": button["payload"]}
+        for button in (raw if isinstance(raw, list) else [])
+        if isinstance(button, dict)
+        and isinstance(button.get("title"), str)
+        and isinstance(button.get("payload"), str)
+    ]
+
+
+def in_script(reply: Reply, script: str | None) -> Reply:
+    """The bot writes Simplified; a borrower writing Traditional reads Traditional.
+    Payloads are never converted: they go back to Rasa as they came."""
+    if script != HANT:
+        return reply
+    return Reply(
+        to_traditional(reply.text),
+        [{"title": to_traditional(b["title"]), "payload": b["payload"]} for b in reply.buttons],
+    )

@@ -1,0 +1,144 @@
+"""Helpers for the gateway tests: tokens, settings, a closed port, the fake Rasa upstream,
+and reading the database back."""
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections import defaultdict
+from datetime import timedelta
+
+from aiohttp import web
+from sqlalchemy import select
+
+from bot.db.models import AuditEvent, Conversation, Message
+from bot.settings import Settings
+from bot.tokens import issue_borrower_token
+
+SECRET = "gateway-test-secret-0123456789abcdef"
+RASA_TOKEN = "gateway-test-rasa-token"
+BORROWERS = """
+borrowers:
+  - {id: b-1, name: 王伟, language: zh, timezone: Asia/Shanghai,
+     loans: [{id: L-1, currency: CNY, principal: "3000.00",
+              bills: [{due_date: "2026-01-15", principal: "1000.00"}]}]}
+  - {id: b-2, name: Ann Lee, language: en, timezone: UTC}
+"""
+MENU = [
+    {"title": "确认", "payload": "/affirm"},
+    {"title": "银行转账", "payload": '/choose_method{"method": "银行"}'},
+]
+
+
+def token(borrower_id: str, ttl: timedelta = timedelta(minutes=5), secret: str = SECRET) -> str:
+    return issue_borrower_token(secret, borrower_id, ttl)
+
+
+def bearer(borrower_id: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(borrower_id)}"}
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: connecting is refused for real."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def settings_for(database_url: str, rasa_url: str) -> Settings:
+    return Settings.from_env({
+        "DATABASE_URL": database_url, "WALLET_JWT_SECRET": SECRET,
+        "RASA_URL": rasa_url, "RASA_TOKEN": RASA_TOKEN,
+    })
+
+
+class FakeRasa:
+    """A tiny stand-in for Rasa behind bot/channel.py's GatewayInput, on a real loopback port:
+    `POST /webhooks/gateway/webhook` with `Authorization: Bearer <RASA_TOKEN>` and
+    `{"sender", "message", "metadata"}` answers a list of `{"recipient_id", "text", "buttons"}`.
+
+    It checks the gateway's side of that contract only. The full-stack tests, with the real
+    trained Rasa model and action server, live elsewhere (the `conversation`-marked suite).
+
+    Replies: "menu" → a Simplified reply with buttons (plus an image and a custom payload the
+    gateway must drop); text with 欠 → a Simplified balance line with a button; "slow…" →
+    answers after 0.3 s; "hang" → after 2 s; "human" → sets the conversation to handoff in the
+    database first, as the handoff action does; anything else → "echo: <text>".
+    """
+
+    def __init__(self, database) -> None:
+        self.database = database
+        self.received: list[dict] = []
+        self.down = False  # True: answers 500, as the channel does when handling fails
+        self.in_flight: dict[str, int] = defaultdict(int)
+        self.max_in_flight: dict[str, int] = defaultdict(int)
+        self.max_in_flight_total = 0
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/webhooks/gateway/webhook", self.webhook)
+        app.router.add_get("/", lambda _: web.Response(text="Hello from Rasa: fake"))
+        return app
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bearer {RASA_TOKEN}":
+            return web.json_response({"error": "unauthorised"}, status=401)
+        if self.down:
+            return web.json_response({"error": "the bot could not handle the message"}, status=500)
+        body = await request.json()
+        sender, text = body["sender"], body["message"]
+        self._enter(sender)
+        try:
+            self.received.append(body)
+            await self._pause_for(text)
+            if text == "human":
+                await asyncio.to_thread(self._set_status, sender, "handoff")
+            return web.json_response(self.replies(sender, text))
+        finally:
+            self.in_flight[sender] -= 1
+
+    def replies(self, sender: str, text: str) -> list[dict]:
+        if text == "menu":
+            return [
+                {"recipient_id": sender, "text": "请选择", "buttons": MENU},
+                {"recipient_id": sender, "image": "https://example.com/a.png"},
+                {"recipient_id": sender, "custom": {"kind": "card"}},
+                {"recipient_id": sender, "text": "  "},
+            ]
+        if "欠" in text:
+            return [{"recipient_id": sender, "text": "您还欠款 1095.00 元，请选择还款方式",
+                     "buttons": [MENU[1]]}]
+        return [{"recipient_id": sender, "text": f"echo: {text}"}]
+
+    def texts(self) -> list[str]:
+        return [body["message"] for body in self.received]
+
+    def _enter(self, sender: str) -> None:
+        self.in_flight[sender] += 1
+        self.max_in_flight[sender] = max(self.max_in_flight[sender], self.in_flight[sender])
+        self.max_in_flight_total = max(self.max_in_flight_total, sum(self.in_flight.values()))
+
+    @staticmethod
+    async def _pause_for(text: str) -> None:
+        if text.startswith("slow"):
+            await asyncio.sleep(0.3)
+        elif text == "hang":
+            await asyncio.sleep(2)
+
+    def _set_status(self, conversation_id: str, status: str) -> None:
+        with self.database.transaction() as session:
+            session.get(Conversation, conversation_id).status = status
+
+
+def messages_of(database, conversation_id: str) -> list[Message]:
+    with database.transaction() as session:
+        return list(session.execute(
+            select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+        ).scalars())
+
+
+def audit_events(database, action: str | None = None) -> list[AuditEvent]:
+    with database.transaction() as session:
+        query = select(AuditEvent).order_by(AuditEvent.id)
+        if action:
+            query = query.where(AuditEvent.action == action)
+        return list(session.execute(query).scalars())
