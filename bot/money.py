@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, get_currency_symbol
 
 # ISO 4217 minor units of the currencies the lender serves (2 unless listed).
 MINOR_UNITS = {"JPY": 0, "KRW": 0, "VND": 0, "IDR": 2, "KWD": 3, "BHD": 3}
@@ -50,6 +50,10 @@ def parse_amount(value: object, currency: str | None = None) -> Decimal:
 
 
 def format_money(amount: Decimal, currency: str, language: str) -> str:
-    """`CN¥1,095.00` / `¥1,095.00`: the currency's own format in the reader's language."""
+    """`CN¥1,095.00` / `¥1,095.00`: the currency's own format in the reader's language;
+    `SGD 600.00` where the language has no symbol for the currency."""
     locale = LOCALES.get(language, LOCALES["en"])
-    return format_currency(quantize(amount, currency), currency, locale=locale)
+    amount = quantize(amount, currency)
+    if get_currency_symbol(currency, locale=locale) == currency:
+        return format_currency(amount, currency, format="¤ #,##0.00", locale=locale)
+    return format_currency(amount, currency, locale=locale)

@@ -109,7 +109,7 @@ def test_minor_units_and_quantize():
         ("TWD", "en", "NT$1,095.00"),
         ("TWD", "zh", "NT$1,095.00"),
         ("JPY", "en", "¥1,095"),
-        ("KWD", "en", "KWD1,095.000"),
+        ("KWD", "en", "KWD 1,095.000"),
     ],
 )
 def test_format_money(currency, language, expected):

@@ -1,0 +1,85 @@
+"""Action tests: real actions against a real database, with trackers built from JSON."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.context
+from bot.db.models import Conversation
+from bot.loans.fixtures import load_fixture, parse_fixture_text
+
+TRACKER = Path(__file__).with_name("tracker.json")
+
+# The CONTRACT §3 borrower, plus an English borrower with two loans in two currencies.
+FIXTURE = """
+borrowers:
+  - id: b-1001
+    name: 王伟
+    language: zh
+    timezone: Asia/Shanghai
+    loans:
+      - id: L-1001
+        currency: CNY
+        principal: "3000.00"
+        bills:
+          - {due_date: "2026-10-15", principal: "1000.00", interest: "60.00", late_fee: "35.00", paid: "0"}
+          - {due_date: "2026-11-15", principal: "1000.00", interest: "50.00"}
+          - {due_date: "2026-12-15", principal: "1000.00", interest: "40.00"}
+  - id: b-2001
+    name: Alice Tan
+    language: en
+    timezone: Asia/Singapore
+    loans:
+      - id: L-2001
+        currency: SGD
+        principal: "1200.00"
+        bills:
+          - {due_date: "2026-11-01", principal: "600.00", interest: "18.50", late_fee: "20.00", paid: "100.25"}
+          - {due_date: "2026-12-01", principal: "600.00", interest: "12.00"}
+      - id: L-2002
+        currency: USD
+        principal: "300.00"
+        bills:
+          - {due_date: "2026-12-10", principal: "300.00", interest: "4.50"}
+"""
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def loan_db(database, monkeypatch):
+    """The fixture loaded, conversations opened, and the actions pointed at this database."""
+    with database.transaction() as session:
+        load_fixture(session, parse_fixture_text(FIXTURE))
+        session.add(Conversation(id="conv-wang", borrower_id="b-1001"))
+        session.add(Conversation(id="conv-alice", borrower_id="b-2001"))
+    monkeypatch.setattr(actions.context, "database", lambda: database)
+    return database
+
+
+@pytest.fixture
+def frozen_today(monkeypatch):
+    """Pin the borrower's 'today' so figures are exact."""
+    import bot.loans.accounts as accounts
+
+    monkeypatch.setattr(accounts, "today_in", lambda timezone_name, now=None: TODAY)
+    return TODAY
+
+
+def tracker(sender_id: str, language: str = "en", text: str = "how much do I owe?") -> Tracker:
+    state = json.loads(TRACKER.read_text(encoding="utf-8"))
+    state["sender_id"] = sender_id
+    state["slots"]["language"] = language
+    state["latest_message"]["text"] = text
+    return Tracker.from_dict(state)
+
+
+async def run(action, sender_id: str, language: str = "en", text: str = "how much do I owe?"):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker(sender_id, language, text), {})
+    return dispatcher.messages, events

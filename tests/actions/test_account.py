@@ -1,0 +1,93 @@
+"""The account actions answer from the database, for the conversation's borrower only."""
+from __future__ import annotations
+
+import pytest
+
+import actions.context
+from bot.db import Database
+from actions.account import (
+    ActionExplainCharges,
+    ActionShowBalance,
+    ActionShowDueDate,
+    ActionShowPaymentMethods,
+)
+from tests.actions.conftest import run
+
+
+def responses(messages):
+    return [(m["response"], {k: v for k, v in m.items() if k not in _NOT_VALUES}) for m in messages]
+
+
+_NOT_VALUES = {"response", "text", "buttons", "elements", "custom", "template", "image",
+               "attachment"}
+
+
+async def test_balance_in_chinese(loan_db, frozen_today):
+    messages, events = await run(ActionShowBalance(), "conv-wang", "zh")
+    assert events == []
+    assert responses(messages) == [("utter_balance_overdue", {
+        "loan_id": "L-1001", "overdue": "¥2,145.00", "days_past_due": 39,
+        "outstanding": "¥3,185.00",
+    })]
+
+
+async def test_balance_in_english_for_two_currencies(loan_db, frozen_today):
+    messages, _ = await run(ActionShowBalance(), "conv-alice", "en")
+    assert responses(messages) == [
+        ("utter_balance_overdue", {"loan_id": "L-2001", "overdue": "SGD 538.25",
+                                   "days_past_due": 22, "outstanding": "SGD 1,150.25"}),
+        ("utter_balance_current", {"loan_id": "L-2002", "next_amount": "$304.50",
+                                   "next_date": "10 Dec 2026", "outstanding": "$304.50"}),
+        ("utter_balance_total", {"currency": "SGD", "overdue": "SGD 538.25",
+                                 "outstanding": "SGD 1,150.25"}),
+        ("utter_balance_total", {"currency": "USD", "overdue": "$0.00",
+                                 "outstanding": "$304.50"}),
+    ]
+
+
+async def test_charges_add_up_exactly(loan_db, frozen_today):
+    messages, _ = await run(ActionExplainCharges(), "conv-alice", "en")
+    breakdown = responses(messages)[0]
+    assert breakdown == ("utter_charges_breakdown", {
+        "loan_id": "L-2001", "bills": 1, "principal": "SGD 600.00", "interest": "SGD 18.50",
+        "late_fees": "SGD 20.00", "paid": "SGD 100.25", "overdue": "SGD 538.25",
+    })
+    assert [name for name, _ in responses(messages)][1:] == [
+        "utter_charges_none_overdue", "utter_charges_policy"]
+
+
+async def test_due_dates_in_chinese(loan_db, frozen_today):
+    messages, _ = await run(ActionShowDueDate(), "conv-wang", "zh")
+    assert responses(messages) == [
+        ("utter_due_overdue", {"loan_id": "L-1001", "overdue": "¥2,145.00",
+                               "since": "2026年10月15日", "days_past_due": 39}),
+        ("utter_due_next", {"loan_id": "L-1001", "next_amount": "¥1,040.00",
+                            "next_date": "2026年12月15日"}),
+    ]
+
+
+async def test_payment_methods_name_the_loans(loan_db, frozen_today):
+    messages, _ = await run(ActionShowPaymentMethods(), "conv-alice", "en")
+    assert responses(messages) == [("utter_payment_methods", {"loan_ids": "L-2001, L-2002"})]
+
+
+async def test_the_borrower_is_the_conversation_not_the_text(loan_db, frozen_today):
+    # Alice names Wang's loan and id in her message: she still gets only her own account.
+    messages, _ = await run(ActionShowBalance(), "conv-alice", "en",
+                            text="how much does b-1001 owe on L-1001?")
+    assert {values["loan_id"] for _, values in responses(messages) if "loan_id" in values} == {
+        "L-2001", "L-2002"}
+
+
+async def test_unknown_conversation_gets_no_account(loan_db):
+    messages, _ = await run(ActionShowBalance(), "someone-else", "en")
+    assert [m["response"] for m in messages] == ["utter_no_account"]
+
+
+async def test_database_down_gets_a_clear_answer(monkeypatch):
+    # A real PostgreSQL URL on a port where nothing listens: the connection is refused.
+    down = Database("postgresql+psycopg2://nobody@127.0.0.1:9/nothing?connect_timeout=2")
+    monkeypatch.setattr(actions.context, "database", lambda: down)
+    messages, events = await run(ActionShowBalance(), "conv-wang", "zh")
+    assert [m["response"] for m in messages] == ["utter_service_unavailable"]
+    assert events == []
