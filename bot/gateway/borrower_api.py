@@ -16,7 +16,9 @@ from bot.gateway.rasa_client import BotUnavailable
 
 logger = logging.getLogger(__name__)
 
-BOT_UNAVAILABLE = "the assistant is temporarily unavailable; your message is kept and will be answered"
+BOT_UNAVAILABLE = (
+    "the assistant is temporarily unavailable; your message is kept and will be answered"
+)
 HEARTBEAT_SECONDS = 25.0
 
 

@@ -51,7 +51,7 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         return _from_aiohttp(error)
     except (OperationalError, DisconnectionError, PoolTimeout) as error:
         # The DBAPI message only: the statement's parameters may hold a borrower's text.
-        logger.warning("database unavailable: %s", getattr(error, "orig", None) or type(error).__name__)
+        logger.warning("database unavailable: %s", getattr(error, "orig", None) or error.__class__)
         return json_error(503, DATABASE_DOWN)
     except Exception:  # noqa: BLE001 - the client gets JSON, the log gets the traceback
         logger.exception("unexpected error handling %s %s", request.method, request.path)

@@ -8,7 +8,7 @@ import pytest
 
 from bot.gateway.app import create_app
 from bot.loans.fixtures import load_fixture, parse_fixture_text
-from tests.gateway.support import BORROWERS, FakeRasa, closed_port, settings_for
+from tests.gateway.support import BORROWERS, RASA_TOKEN, FakeRasa, closed_port, settings_for
 
 
 @pytest.fixture
@@ -30,9 +30,9 @@ async def fake_rasa(aiohttp_server, borrowers) -> FakeRasa:
 def make_gateway(aiohttp_client, borrowers) -> Callable:
     """`await make_gateway(rasa_url, **create_app_options)`: a test client on a real server."""
 
-    async def make(rasa_url: str, database=None, **options):
-        settings = settings_for((database or borrowers).url, rasa_url)
-        return await aiohttp_client(create_app(settings, database or borrowers, **options))
+    async def make(rasa_url: str, rasa_token: str = RASA_TOKEN, **options):
+        settings = settings_for(borrowers.url, rasa_url, rasa_token)
+        return await aiohttp_client(create_app(settings, borrowers, **options))
 
     return make
 

@@ -44,10 +44,10 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
-def settings_for(database_url: str, rasa_url: str) -> Settings:
+def settings_for(database_url: str, rasa_url: str, rasa_token: str = RASA_TOKEN) -> Settings:
     return Settings.from_env({
         "DATABASE_URL": database_url, "WALLET_JWT_SECRET": SECRET,
-        "RASA_URL": rasa_url, "RASA_TOKEN": RASA_TOKEN,
+        "RASA_URL": rasa_url, "RASA_TOKEN": rasa_token,
     })
 
 
@@ -76,8 +76,11 @@ class FakeRasa:
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/webhooks/gateway/webhook", self.webhook)
-        app.router.add_get("/", lambda _: web.Response(text="Hello from Rasa: fake"))
+        app.router.add_get("/", self.hello)
         return app
+
+    async def hello(self, request: web.Request) -> web.Response:
+        return web.Response(text="Hello from Rasa: fake")
 
     async def webhook(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {RASA_TOKEN}":

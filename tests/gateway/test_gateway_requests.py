@@ -19,6 +19,7 @@ from tests.gateway.support import SECRET, bearer, closed_port, settings_for, tok
 CHAT = "/api/v1/chat"
 HISTORY = "/api/v1/chat/history"
 WS = "/api/v1/chat/ws"
+OTHER_SECRET = "another-wallet-secret-0123456789abcdef"
 WS_UPGRADE = {
     "Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
     "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(),
@@ -34,7 +35,7 @@ BAD_AUTH = {
     "empty bearer": {"Authorization": "Bearer "},
     "not bearer": {"Authorization": f"Basic {token('b-1')}"},
     "malformed": {"Authorization": "Bearer not.a.jwt"},
-    "wrong secret": {"Authorization": f"Bearer {token('b-1', secret='another-secret-0123456789abcdef-xyz')}"},
+    "wrong secret": {"Authorization": f"Bearer {token('b-1', secret=OTHER_SECRET)}"},
     "expired": {"Authorization": f"Bearer {token('b-1', ttl=timedelta(minutes=-1))}"},
     "no exp": {"Authorization": f"Bearer {_no_exp_token()}"},
     "unknown borrower": {"Authorization": f"Bearer {token('b-404')}"},

@@ -34,9 +34,9 @@ def test_leading_slashes_become_fullwidth(text, expected):
 
 
 def test_a_tapped_button_payload_reaches_rasa_unchanged():
-    offered = {"/affirm", '/choose_method{"method": "bank"}'}
-    assert text_for_rasa("/affirm", offered) == "/affirm"
-    assert text_for_rasa('/choose_method{"method": "bank"}', offered) == '/choose_method{"method": "bank"}'
+    choose = '/choose_method{"method": "bank"}'
+    assert text_for_rasa("/affirm", {"/affirm", choose}) == "/affirm"
+    assert text_for_rasa(choose, {"/affirm", choose}) == choose
 
 
 @pytest.mark.parametrize("text", [
@@ -112,10 +112,11 @@ def test_only_text_replies_are_kept_with_their_payload_buttons():
 
 
 def test_hant_converts_texts_and_titles_but_never_payloads():
-    reply = Reply("您还欠款，请选择还款方式", [{"title": "银行转账", "payload": '/pay{"method": "银行"}'}])
+    payload = '/pay{"method": "银行"}'
+    reply = Reply("您还欠款，请选择还款方式", [{"title": "银行转账", "payload": payload}])
     converted = in_script(reply, "hant")
     assert converted.text == to_traditional(reply.text) != reply.text
-    assert converted.buttons == [{"title": to_traditional("银行转账"), "payload": '/pay{"method": "银行"}'}]
+    assert converted.buttons == [{"title": to_traditional("银行转账"), "payload": payload}]
     assert converted.buttons[0]["title"] != "银行转账"
 
 
@@ -127,7 +128,8 @@ def test_other_scripts_read_the_reply_as_written(script):
 
 async def test_hub_delivers_to_each_subscriber_of_the_conversation_only():
     hub = LocalHub()
-    async with hub.subscribe("c1") as first, hub.subscribe("c1") as second, hub.subscribe("c2") as other:
+    async with hub.subscribe("c1") as first, hub.subscribe("c1") as second, \
+            hub.subscribe("c2") as other:
         await hub.publish("c1", {"from": "agent", "text": "hi"})
         assert await asyncio.wait_for(first.__anext__(), 1) == {"from": "agent", "text": "hi"}
         assert await asyncio.wait_for(second.__anext__(), 1) == {"from": "agent", "text": "hi"}

@@ -14,7 +14,8 @@ async def test_503_keeps_the_message(offline_gateway, borrowers):
     body = await response.json()
     assert set(body) == {"error", "conversation_id"}
 
-    history = await (await offline_gateway.get("/api/v1/chat/history", headers=bearer("b-1"))).json()
+    response = await offline_gateway.get("/api/v1/chat/history", headers=bearer("b-1"))
+    history = await response.json()
     assert history["conversation_id"] == body["conversation_id"]
     assert [(e["from"], e["text"]) for e in history["events"]] == [("borrower", "我下周还")]
     [message] = messages_of(borrowers, body["conversation_id"])
