@@ -1,6 +1,7 @@
 """Answers about the borrower's account: balance, charges, due dates, how to pay."""
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, Callable, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -17,14 +18,14 @@ from bot.statements import (
 )
 
 
-class AccountAction(Action):
+class AccountAction(Action, ABC):
     """Loads the conversation's borrower's account and answers with `replies`."""
 
-    action_name: str
     replies: Callable[[Account, str], List[Reply]]
 
+    @abstractmethod
     def name(self) -> Text:
-        return self.action_name
+        """The action's name in domain.yml."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -47,20 +48,28 @@ def _account(session, tracker: Tracker) -> Account | None:
 
 
 class ActionShowBalance(AccountAction):
-    action_name = "action_show_balance"
+    def name(self) -> Text:
+        return "action_show_balance"
+
     replies = staticmethod(balance_replies)
 
 
 class ActionExplainCharges(AccountAction):
-    action_name = "action_explain_charges"
+    def name(self) -> Text:
+        return "action_explain_charges"
+
     replies = staticmethod(charges_replies)
 
 
 class ActionShowDueDate(AccountAction):
-    action_name = "action_show_due_date"
+    def name(self) -> Text:
+        return "action_show_due_date"
+
     replies = staticmethod(due_date_replies)
 
 
 class ActionShowPaymentMethods(AccountAction):
-    action_name = "action_show_payment_methods"
+    def name(self) -> Text:
+        return "action_show_payment_methods"
+
     replies = staticmethod(payment_method_replies)

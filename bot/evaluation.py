@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import statistics
 import sys
 import time
@@ -52,7 +53,12 @@ def out_of_scope_messages(eval_dir: Path, file_name: str, key: str) -> list[str]
 class Parser:
     def __init__(self, model: Path) -> None:
         from rasa.core.agent import Agent
+        from rasa.utils.common import configure_logging_and_warnings
+        from rasa.utils.log_utils import configure_structlog
 
+        # Agent.load outside the rasa command line would log every parse at debug level.
+        configure_logging_and_warnings(logging.WARNING)
+        configure_structlog(logging.WARNING)
         self.agent = Agent.load(str(model))
         self.times: list[float] = []
 

@@ -39,6 +39,7 @@ def child_environment(settings: Settings) -> dict[str, str]:
         DATABASE_URL=settings.database_url,
         SANIC_HOST="127.0.0.1",  # the action server's bind address
         TF_CPP_MIN_LOG_LEVEL="2",
+        RASA_TELEMETRY_ENABLED="false",  # no calls home from a lender's servers
     )
     return env
 
