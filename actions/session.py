@@ -60,3 +60,8 @@ class ValidateSlotMappings(ValidationAction):
         if detected is None or text.startswith("/"):
             return {}
         return {"language": detected}
+
+    async def validate_language(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return {"language": value if value in ("en", "zh") else None}

@@ -55,7 +55,9 @@ def run_all(settings: Settings, model: Path) -> int:
         name: subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
         for name, command in commands(settings, model).items()
     }
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Both signals stop everything, even where a background shell started us with SIGINT ignored.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         _announce_when_ready(settings, processes)
         while True:
@@ -68,6 +70,10 @@ def run_all(settings: Settings, model: Path) -> int:
         return 0
     finally:
         _stop(processes)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt()
 
 
 def _announce_when_ready(settings: Settings, processes: dict) -> None:

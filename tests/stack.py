@@ -64,9 +64,13 @@ class Stack:
             "gateway": [sys.executable, "-m", "bot", "gateway"],
         }
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        for name, command in commands.items():
-            self.start_process(name, command)
-        self.wait_until_ready()
+        try:
+            for name, command in commands.items():
+                self.start_process(name, command)
+            self.wait_until_ready()
+        except BaseException:
+            self.stop()  # never leave processes behind a failed start
+            raise
         return self
 
     def start_process(self, name: str, command: list[str]) -> None:
