@@ -89,7 +89,7 @@ async def _deliver_pending(
         answer = await app[RASA].send(
             conversation.id,
             text_for_rasa(message.text, message.offered_payloads),
-            {"borrower_id": borrower_id},
+            {"borrower_id": borrower_id, "timezone": conversation.timezone},
         )
         answered = [in_script(reply, script) for reply in replies_from_rasa(answer)]
         status = await app[CONVERSATIONS].record_delivery(message.id, answered)

@@ -28,6 +28,7 @@ class ConversationRef:
     id: str
     status: str  # bot | handoff
     script: str | None
+    timezone: str | None = None  # the borrower's, for reading dates like "next Friday"
     created: bool = False
 
 
@@ -91,13 +92,16 @@ def _current(session: Session, borrower_id: str) -> ConversationRef:
         .order_by(Conversation.created_at, Conversation.id)
         .limit(1)
     ).scalar_one_or_none()
+    timezone = session.execute(
+        select(Borrower.timezone).where(Borrower.id == borrower_id)
+    ).scalar_one_or_none()
     if conversation is not None:
-        return ConversationRef(conversation.id, conversation.status, conversation.script)
+        return ConversationRef(conversation.id, conversation.status, conversation.script, timezone)
     conversation = Conversation(id=uuid.uuid4().hex, borrower_id=borrower_id, status="bot")
     session.add(conversation)
     session.add(AuditEvent(actor=f"borrower:{borrower_id}", action="conversation_started",
                            borrower_id=borrower_id, conversation_id=conversation.id))
-    return ConversationRef(conversation.id, conversation.status, None, created=True)
+    return ConversationRef(conversation.id, conversation.status, None, timezone, created=True)
 
 
 def _add_borrower_message(session: Session, conversation_id: str, text: str) -> str | None:

@@ -37,7 +37,7 @@ async def test_replies_are_returned_and_stored(gateway, fake_rasa, borrowers):
     assert (await _chat(gateway, "hello"))["messages"] == [{"text": "echo: hello", "buttons": []}]
 
     assert fake_rasa.received[0] == {
-        "sender": body["conversation_id"], "message": "menu", "metadata": {"borrower_id": "b-1"},
+        "sender": body["conversation_id"], "message": "menu", "metadata": {"borrower_id": "b-1", "timezone": "Asia/Shanghai"},
     }
     stored = [(m.sender, m.text, m.buttons, m.delivered)
               for m in messages_of(borrowers, body["conversation_id"])]
@@ -89,7 +89,7 @@ async def test_the_borrower_is_always_the_tokens(gateway, fake_rasa):
     assert (await _history(gateway, "b-2"))["conversation_id"] == b["conversation_id"]
     assert forged["conversation_id"] == a["conversation_id"]
     assert fake_rasa.received[-1] == {
-        "sender": a["conversation_id"], "message": "hi", "metadata": {"borrower_id": "b-1"}}
+        "sender": a["conversation_id"], "message": "hi", "metadata": {"borrower_id": "b-1", "timezone": "Asia/Shanghai"}}
     b_texts = json.dumps(await _history(gateway, "b-2"), ensure_ascii=False)
     assert "secret of A" not in b_texts and '"hi"' not in b_texts
     a_texts = [e["text"] for e in (await _history(gateway, "b-1"))["events"]]
