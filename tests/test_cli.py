@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 import time
 from datetime import date
 from decimal import Decimal
@@ -19,23 +18,10 @@ from bot.db import Database
 from bot.db.models import Agent, AuditEvent, Bill, Borrower, Loan
 from bot.loans.accounts import load_account
 
+from tests.fixtures import CONTRACT_EXAMPLE
+
 ROOT = Path(__file__).resolve().parent.parent
 
-CONTRACT_EXAMPLE = textwrap.dedent("""\
-    borrowers:
-      - id: b-1001
-        name: 王伟
-        language: zh
-        timezone: Asia/Shanghai
-        loans:
-          - id: L-1001
-            currency: CNY
-            principal: "3000.00"
-            bills:
-              - {due_date: "2026-10-15", principal: "1000.00", interest: "60.00", late_fee: "35.00", paid: "0"}
-              - {due_date: "2026-11-15", principal: "1000.00", interest: "50.00"}
-              - {due_date: "2026-12-15", principal: "1000.00", interest: "40.00"}
-    """)
 
 
 def bot(*args: str, url: str | None = None, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess:

@@ -13,22 +13,8 @@ from bot.loans.accounts import load_account
 from bot.loans.demo import demo_borrowers
 from bot.loans.fixtures import FixtureError, load_fixture, parse_fixture_text
 from bot.money import quantize
+from tests.fixtures import CONTRACT_EXAMPLE
 
-CONTRACT_EXAMPLE = textwrap.dedent("""\
-    borrowers:
-      - id: b-1001                 # the wallet's user id
-        name: 王伟
-        language: zh               # zh | en: the language used before the borrower writes
-        timezone: Asia/Shanghai
-        loans:
-          - id: L-1001
-            currency: CNY
-            principal: "3000.00"   # amount lent
-            bills:                 # the repayment schedule
-              - {due_date: "2026-10-15", principal: "1000.00", interest: "60.00", late_fee: "35.00", paid: "0"}
-              - {due_date: "2026-11-15", principal: "1000.00", interest: "50.00"}
-              - {due_date: "2026-12-15", principal: "1000.00", interest: "40.00"}
-    """)
 
 TODAY = date(2026, 11, 23)
 

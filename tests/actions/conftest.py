@@ -12,24 +12,12 @@ from rasa_sdk.executor import CollectingDispatcher
 import actions.context
 from bot.db.models import Conversation
 from bot.loans.fixtures import load_fixture, parse_fixture_text
+from tests.fixtures import CONTRACT_EXAMPLE
 
 TRACKER = Path(__file__).with_name("tracker.json")
 
 # The CONTRACT §3 borrower, plus an English borrower with two loans in two currencies.
-FIXTURE = """
-borrowers:
-  - id: b-1001
-    name: 王伟
-    language: zh
-    timezone: Asia/Shanghai
-    loans:
-      - id: L-1001
-        currency: CNY
-        principal: "3000.00"
-        bills:
-          - {due_date: "2026-10-15", principal: "1000.00", interest: "60.00", late_fee: "35.00", paid: "0"}
-          - {due_date: "2026-11-15", principal: "1000.00", interest: "50.00"}
-          - {due_date: "2026-12-15", principal: "1000.00", interest: "40.00"}
+FIXTURE = CONTRACT_EXAMPLE + """
   - id: b-2001
     name: Alice Tan
     language: en
