@@ -2,7 +2,9 @@
 
 Prints intent accuracy per language on the held-out split (tests/nlu/heldout_*.yml, never
 trained on), the false-trigger rate on the public out-of-scope sets in ../shared/eval (a
-false trigger is any prediction other than out_of_scope or nlu_fallback), and parse time.
+false trigger is any prediction other than out_of_scope or nlu_fallback), entity
+normalisation accuracy per type and language on the entity sets (tests/nlu/entities*.yml),
+and parse time.
 """
 from __future__ import annotations
 
@@ -24,7 +26,9 @@ HELDOUT = {"en": PROJECT_ROOT / "tests/nlu/heldout_en.yml", "zh": PROJECT_ROOT /
 OUT_OF_SCOPE_SETS = {"en (CLINC150)": ("clinc150_en.json", "out_of_scope"),
                      "zh (CrossWOZ)": ("crosswoz_zh_oos.json", "out_of_scope")}
 NOT_TRIGGERED = {"out_of_scope", "nlu_fallback"}
-TARGETS = {"intent_accuracy": 0.90, "false_trigger_rate": 0.10}
+ENTITY_SETS = {"project": PROJECT_ROOT / "tests/nlu/entities.yml",
+               "blind": PROJECT_ROOT / "tests/nlu/entities_blind.yml"}
+TARGETS = {"intent_accuracy": 0.92, "false_trigger_rate": 0.05, "entity_accuracy": 0.95}
 
 
 @dataclass
@@ -32,6 +36,7 @@ class Figures:
     intent_accuracy: dict[str, tuple[float, int]] = field(default_factory=dict)
     false_triggers: dict[str, tuple[float, int]] = field(default_factory=dict)
     confusions: dict[str, Counter] = field(default_factory=dict)
+    entities: dict[str, dict[tuple[str, str], tuple[int, int]]] = field(default_factory=dict)
     parse_ms: list[float] = field(default_factory=list)
 
 
@@ -95,8 +100,19 @@ def measure(parser: Parser, eval_dir: Path | None) -> Figures:
             )
             figures.false_triggers[name] = (sum(triggered.values()) / len(messages), len(messages))
             figures.confusions[name] = triggered
+    figures.entities = entity_figures()
     figures.parse_ms = parser.times
     return figures
+
+
+def entity_figures() -> dict[str, dict[tuple[str, str], tuple[int, int]]]:
+    from bot.values.measure import entity_accuracy
+
+    return {
+        name: entity_accuracy(yaml.safe_load(path.read_text(encoding="utf-8")))
+        for name, path in ENTITY_SETS.items()
+        if path.exists()
+    }
 
 
 def _correct(expected: str, predicted: str) -> bool:
@@ -115,6 +131,14 @@ def report(figures: Figures) -> bool:
         for name, (rate, count) in figures.false_triggers.items():
             ok &= rate <= TARGETS["false_trigger_rate"]
             print(f"  {name:<16} {rate:.3f}  ({count} messages)")
+    for name, accuracy in figures.entities.items():
+        correct = sum(right for right, _ in accuracy.values())
+        total = sum(count for _, count in accuracy.values())
+        ok &= correct / total >= TARGETS["entity_accuracy"]
+        print(f"entity normalisation accuracy, {name} set (target >= "
+              f"{TARGETS['entity_accuracy']:.2f}): {correct / total:.3f} ({total} judgements)")
+        for (entity, language), (right, count) in accuracy.items():
+            print(f"  {entity:<14} {language:<8} {right / count:.3f}  ({right}/{count})")
     times = sorted(figures.parse_ms)
     if times:
         p95 = times[int(len(times) * 0.95) - 1]

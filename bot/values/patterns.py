@@ -1,0 +1,140 @@
+"""The vocabulary of the rule tables: token patterns for spaCy's Matcher, and a Rule.
+
+A form is one way of writing something, token by token: forms("下个月", "下 个 月", "next month")
+is three forms, and seq(A, B) every form of A followed by every form of B. Token texts are the
+normalised text (text.normalise) lower-cased.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from itertools import product
+from typing import Callable, Union
+
+from spacy.tokens import Span, Token
+
+from bot.values.numbers import (
+    MULTIPLIERS,
+    NUMBER_RUN,
+    NUMBER_WORDS,
+    is_number,
+    parse_number,
+    parse_words,
+    plain,
+)
+
+TokenSpec = dict
+Form = list[TokenSpec]
+Part = Union[TokenSpec, list[Form]]
+Outcome = tuple[Union[str, None], Union[str, None]]  # (value, problem)
+Resolver = Callable[[Span, date], Union[Outcome, None]]  # None: not this rule's after all
+
+NUM: TokenSpec = {"LOWER": {"REGEX": f"^(?:{NUMBER_RUN.pattern})$"}}
+NUMBER_WORD: TokenSpec = {"LOWER": {"IN": sorted(NUMBER_WORDS)}}
+MORE_NUMBER_WORDS: TokenSpec = {"LOWER": {"IN": sorted(NUMBER_WORDS | {"-", "and"})}, "OP": "*"}
+NUMERIC: list[Form] = [[NUM], [NUMBER_WORD, MORE_NUMBER_WORDS]]  # 500 · 三千五 · five hundred
+TOO_LARGE = Decimal(10) ** 12
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    entity: str | None  # None: text that holds a number but no value (3点, 5%, 第2期, L-1001)
+    patterns: list[Form]
+    resolve: Resolver
+    cues: frozenset[str] = frozenset()  # leading/trailing words that are not part of the value
+    from_number: bool = False  # the value starts at the number (分6期 → 6期, split into 6 → 6)
+
+
+def one(*words: str) -> TokenSpec:
+    return {"LOWER": words[0]} if len(words) == 1 else {"LOWER": {"IN": list(words)}}
+
+
+def maybe(*words: str) -> TokenSpec:
+    return {**one(*words), "OP": "?"}
+
+
+def forms(*written: str) -> list[Form]:
+    """Each string one form, its tokens separated by spaces: forms("下个月", "下 个 月")."""
+    return [[one(word) for word in text.split(" ")] for text in written]
+
+
+def glued(*pieces: str | TokenSpec) -> list[Form]:
+    """Every way jieba may segment these pieces: glued("下", "个", "月") is 下个月, 下个 月, 下 个月
+    and 下 个 月. A token spec (a number, say) stands alone: numbers are always their own token."""
+    if not pieces:
+        return [[]]
+    first, rest = pieces[0], pieces[1:]
+    if isinstance(first, dict):
+        return [[first, *form] for form in glued(*rest)]
+    found = []
+    for end in range(1, len(pieces) + 1):
+        head = pieces[:end]
+        if any(isinstance(piece, dict) for piece in head):
+            break
+        found += [[one("".join(head)), *form] for form in glued(*pieces[end:])]
+    return found
+
+
+def seq(*parts: Part) -> list[Form]:
+    """Every combination of one form of each part, in order; a bare token spec is one form."""
+    choices = [[[part]] if isinstance(part, dict) else part for part in parts]
+    return [[token for form in combination for token in form] for combination in product(*choices)]
+
+
+def is_numeral(token: Token) -> bool:
+    """A number token (500, 三千五) or a number word (five)."""
+    return is_number(token.text) or token.lower_ in NUMBER_WORDS
+
+
+def numbers(span: Span) -> list[Decimal]:
+    """The numbers in a span, in order: each number token, and each run of number words."""
+    found: list[Decimal] = []
+    words: list[str] = []
+    for token in [*span, None]:
+        word = token.lower_ if token is not None else ""
+        if word in NUMBER_WORDS or (words and word in ("-", "and")):
+            words.append(word)
+            continue
+        if words:
+            found.append(parse_words(words))
+            words = []
+        if token is not None and is_number(token.text):
+            found.append(parse_number(token.text))
+    return [number for number in found if number is not None]
+
+
+def quantity(span: Span) -> Decimal | None:
+    """The one number in a span, times the multipliers after it (3.5k, 1 trillion, 3,500万);
+    or the number its words spell (five thousand)."""
+    digits = [token for token in span if is_number(token.text)]
+    if not digits:
+        found = numbers(span)
+        return found[0] if len(found) == 1 else None
+    value = parse_number(digits[0].text) if len(digits) == 1 else None
+    if value is None:
+        return None
+    for token in span[digits[0].i - span.start + 1 :]:
+        value *= MULTIPLIERS.get(token.lower_, 1)
+    return value
+
+
+def count(value: Decimal | None, unit: int = 1) -> Outcome | None:
+    """A whole, positive count (instalments, days) as a value, else the problem with it."""
+    if value is None or value.is_nan():
+        return None
+    value *= unit
+    if value < 0:
+        return None, "negative"
+    if value >= TOO_LARGE:
+        return None, "too_large"
+    if value == 0:
+        return None, "zero"
+    if value != value.to_integral_value():
+        return None, "not_a_whole_number"
+    return plain(value), None
+
+
+def ignore(span: Span, today: date) -> Outcome:
+    return None, None
