@@ -9,6 +9,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'collections.sqlite3'}"
 # Only for trying things out locally; production sets WALLET_JWT_SECRET.
 DEV_JWT_SECRET = "dev-only-wallet-secret-change-me"
+# Likewise AGENT_JWT_SECRET: agent tokens must never be signed with the wallet's secret.
+DEV_AGENT_JWT_SECRET = "dev-only-agent-jwt-secret-change-me"
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Settings:
     rasa_token: str
     action_port: int
     default_timezone: str
+    agent_jwt_secret: str = DEV_AGENT_JWT_SECRET
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -34,4 +37,5 @@ class Settings:
             rasa_token=env.get("RASA_TOKEN") or "dev-only-rasa-token",
             action_port=int(env.get("ACTION_PORT", "5055")),
             default_timezone=env.get("BOT_DEFAULT_TIMEZONE", "Asia/Shanghai"),
+            agent_jwt_secret=env.get("AGENT_JWT_SECRET") or DEV_AGENT_JWT_SECRET,
         )

@@ -9,7 +9,7 @@ from aiohttp import WSCloseCode, web
 from sqlalchemy.exc import OperationalError
 
 from bot.db import Database
-from bot.gateway import borrower_api, health
+from bot.gateway import agent_api, borrower_api, health
 from bot.gateway.access_log import AccessLog
 from bot.gateway.conversations import Conversations
 from bot.gateway.errors import json_errors
@@ -44,6 +44,7 @@ def create_app(
     app.on_shutdown.append(_close_sockets)
     app.on_cleanup.append(_close_clients(owns_database=database is None))
     borrower_api.setup(app)
+    agent_api.setup(app)
     health.setup(app)
     return app
 

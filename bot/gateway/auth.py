@@ -17,6 +17,9 @@ async def authenticate(request: web.Request, *, allow_query_token: bool = False)
     if not token:
         raise _unauthorised("a bearer token is required")
     try:
+        # An agent token is refused here even where both secrets were set alike: it carries
+        # `aud: "agent"`, and PyJWT refuses any `aud` when no audience is expected
+        # (tests/gateway/test_agent_api.py holds it to that).
         borrower_id = borrower_of_token(request.app[SETTINGS].jwt_secret, token)
     except InvalidToken:
         raise _unauthorised("the token is invalid or expired") from None
