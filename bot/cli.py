@@ -38,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--password-stdin", action="store_true", required=True)
     add.set_defaults(handler=_agents_add)
 
+    arrangements = commands.add_parser("arrangements", help="deferrals, plans and promises").add_subparsers()
+    review = arrangements.add_parser("review", help="mark active arrangements kept or broken")
+    review.add_argument("--today", type=_iso_date, default=None, help="YYYY-MM-DD (default: each borrower's today)")
+    review.set_defaults(handler=_arrangements_review)
+
     run = commands.add_parser("run", help="start Rasa, the action server and the gateway")
     run.add_argument("--model", default="models/current.tar.gz")
     run.set_defaults(handler=_run)
@@ -118,6 +123,30 @@ def _agents_add(args, settings: Settings) -> int:
         print(str(error), file=sys.stderr)
         return 1
     print(f"agent {args.username} {'created' if created else 'password updated'}")
+    return 0
+
+
+def _iso_date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
+
+
+def _arrangements_review(args, settings: Settings) -> int:
+    from bot.arrangements.review import review_arrangements
+    from bot.policy import PolicyError, load_policy
+
+    try:
+        book = load_policy()
+    except PolicyError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    with _database(settings).transaction() as session:
+        counts = review_arrangements(session, book, args.today)
+    print(f"arrangements reviewed: {counts['kept']} kept, {counts['broken']} broken, {counts['active']} still active")
     return 0
 
 

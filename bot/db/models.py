@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Index,
+    text,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -39,6 +40,9 @@ class Borrower(Base):
     language = Column(String(8), nullable=False, default="en")  # en | zh
     timezone = Column(String(64), nullable=False, default="UTC")
     contact_opt_out_at = Column(UTCDateTime(), nullable=True)
+    # Set when the bot should hand the borrower's next chat to a person (e.g. a broken plan:
+    # "negotiation_failed"); cleared once a person has taken it.
+    needs_agent_reason = Column(String(32), nullable=True)
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -101,6 +105,16 @@ class Arrangement(Base):
     """A deferral, instalment plan or promise to pay agreed with the borrower."""
 
     __tablename__ = "arrangements"
+    # One active arrangement per loan, even for confirmations racing in separate processes.
+    __table_args__ = (
+        Index(
+            "uq_arrangements_one_active_per_loan",
+            "loan_id",
+            unique=True,
+            postgresql_where=text("status = 'active'"),
+            sqlite_where=text("status = 'active'"),
+        ),
+    )
 
     id = Column(String(36), primary_key=True)
     loan_id = Column(String(64), ForeignKey("loans.id"), nullable=False, index=True)

@@ -1,0 +1,139 @@
+"""Recording arrangements: once per confirmation, at most one active per loan.
+
+Two confirmations can arrive at once (a double tap, a retry, two devices). The loan row is
+locked for the transaction (SELECT … FOR UPDATE on PostgreSQL; on SQLite a no-op UPDATE
+takes the database's write lock first, which is what BEGIN IMMEDIATE would do), then the
+rules are re-checked. The partial unique index `uq_arrangements_one_active_per_loan` and
+the unique idempotency key back this up for any writer that skips the lock.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.arrangements import TYPES
+from bot.arrangements.eligibility import (
+    ArrangementRecord, Eligibility, check_deferral, check_instalment_plan, check_promise,
+)
+from bot.clock import utcnow
+from bot.db.models import Arrangement, AuditEvent, Loan
+from bot.loans.accounts import balance_of
+from bot.policy import PolicyBook
+
+CHECKS = {"deferral": check_deferral, "instalment_plan": check_instalment_plan, "promise_to_pay": check_promise}
+
+
+class NotEligible(Exception):
+    def __init__(self, reason: str, details: dict | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.details = details or {}
+
+
+def create_arrangement(
+    session: Session, *, loan_id: str, type: str, terms: dict, conversation_id: str | None,
+    created_by: str, idempotency_key: str | None, now: datetime | None = None,
+) -> tuple[Arrangement, bool]:
+    """(the arrangement, True) when recorded now; (the earlier one, False) for a repeated key.
+    Raises NotEligible("active_arrangement" | "collection_hold"), LookupError for no such loan."""
+    if type not in TYPES:
+        raise ValueError(f"unknown arrangement type {type!r}")
+    loan = _lock_loan(session, loan_id)
+    existing = _by_key(session, idempotency_key, loan_id)
+    if existing is not None:
+        return existing, False
+    _recheck(session, loan)
+    arrangement = Arrangement(
+        id=str(uuid.uuid4()), loan_id=loan_id, type=type, status="active", terms=terms,
+        conversation_id=conversation_id, created_by=created_by, idempotency_key=idempotency_key,
+        created_at=now or utcnow(),
+    )
+    try:
+        with session.begin_nested():  # a savepoint: a lost race leaves the caller's transaction usable
+            session.add(arrangement)
+            session.flush()
+    except IntegrityError:
+        existing = _by_key(session, idempotency_key, loan_id)
+        if existing is not None:
+            return existing, False
+        raise NotEligible("active_arrangement") from None
+    _audit(session, created_by, "arrangement_created", loan, arrangement, {"terms": terms})
+    return arrangement, True
+
+
+def cancel_arrangement(session: Session, arrangement_id: str, *, actor: str, reason: str) -> Arrangement:
+    """An agent undoes an active arrangement (the loan may then get another)."""
+    arrangement = session.get(Arrangement, arrangement_id)
+    if arrangement is None:
+        raise LookupError(f"no arrangement {arrangement_id}")
+    loan = _lock_loan(session, arrangement.loan_id)
+    session.refresh(arrangement)
+    if arrangement.status != "active":
+        raise NotEligible("not_active", {"status": arrangement.status})
+    arrangement.status = "cancelled"
+    _audit(session, actor, "arrangement_cancelled", loan, arrangement, {"reason": reason})
+    return arrangement
+
+
+def arrangements_of(session: Session, loan_id: str) -> list[Arrangement]:
+    return list(session.execute(
+        select(Arrangement).where(Arrangement.loan_id == loan_id).order_by(Arrangement.created_at)
+    ).scalars())
+
+
+def history_of(session: Session, loan_id: str) -> list[ArrangementRecord]:
+    return [ArrangementRecord(item.type, item.status, item.created_at) for item in arrangements_of(session, loan_id)]
+
+
+def eligibility_of(session: Session, loan_id: str, type: str, book: PolicyBook, today: date) -> Eligibility:
+    """The check for `type` on the loan as the database has it now."""
+    loan = session.get(Loan, loan_id)
+    if loan is None:
+        raise LookupError(f"no loan {loan_id}")
+    return CHECKS[type](balance_of(loan, today), history_of(session, loan_id),
+                        book.for_currency(loan.currency), today, on_hold=loan.collection_hold)
+
+
+def _lock_loan(session: Session, loan_id: str) -> Loan:
+    if session.get_bind().dialect.name == "sqlite":
+        # Writing first makes this transaction SQLite's one writer (busy_timeout queues the
+        # others), so that what is read next cannot be changed by another before we commit.
+        session.execute(update(Loan).where(Loan.id == loan_id).values(updated_at=Loan.updated_at)
+                        .execution_options(synchronize_session=False))
+    loan = session.execute(
+        select(Loan).where(Loan.id == loan_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if loan is None:
+        raise LookupError(f"no loan {loan_id}")
+    return loan
+
+
+def _by_key(session: Session, key: str | None, loan_id: str) -> Arrangement | None:
+    if key is None:
+        return None
+    found = session.execute(select(Arrangement).where(Arrangement.idempotency_key == key)).scalar_one_or_none()
+    if found is not None and found.loan_id != loan_id:
+        raise ValueError(f"idempotency key {key!r} was used for another loan")
+    return found
+
+
+def _recheck(session: Session, loan: Loan) -> None:
+    if loan.collection_hold:
+        raise NotEligible("collection_hold")
+    active = session.execute(
+        select(Arrangement).where(Arrangement.loan_id == loan.id, Arrangement.status == "active")
+    ).scalars().first()
+    if active is not None:
+        raise NotEligible("active_arrangement", {"type": active.type, "id": active.id})
+
+
+def _audit(session: Session, actor: str, action: str, loan: Loan, arrangement: Arrangement, extra: dict) -> None:
+    session.add(AuditEvent(
+        actor=actor, action=action, borrower_id=loan.borrower_id, loan_id=loan.id,
+        conversation_id=arrangement.conversation_id,
+        details={"arrangement_id": arrangement.id, "type": arrangement.type, **extra},
+    ))
