@@ -20,6 +20,7 @@ from bot.values import Value, extract_values
 from bot.values import calendar
 from bot.values.measure import NOTHING, case_today, entity_accuracy, judge
 from bot.values.numbers import has_magnitude, is_number, parse_number, parse_words, plain
+from bot.values.spellings import SPELLINGS, reading
 from bot.values.text import normalise
 from bot.values.tokens import tokenize
 
@@ -131,6 +132,10 @@ def test_value_is_the_public_shape():
         ("分6期", ["6期"]),
         ("split it into 6 payments", ["6 payments"]),
         ("3個月分期", ["3個月"]),
+        ("pay 200 nxt Fri", ["200", "nxt Fri"]),  # shorthand keeps its own spelling
+        ("2morrow 還千五蚊", ["2morrow", "千五蚊"]),
+        ("延期-5天", ["-5天"]),  # the sign is part of the value
+        ("分-3期", ["-3期"]),
     ],
 )
 def test_spans_are_in_the_original_text(text, spans):
@@ -164,6 +169,21 @@ def test_spans_are_in_the_original_text(text, spans):
         ("£200", [("amount", "200", None)]),
         ("1 trillion dollars", [("amount", None, "too_large")]),
         ("twenty-five dollars", [("amount", "25", None)]),
+        ("a mo", []),  # a moment, not a month
+        ("1 mo day", [("duration_days", "1", None)]),  # one more day
+        ("Dec 2026", []),  # a month of a year, no day
+        ("May 500", [("amount", "500", None)]),  # no day 500: not a date
+        ("俩三天", []),  # two or three days, like 两三天
+        ("我俩三天后还", []),  # 我俩 | 三天 or 我 | 俩三天: nothing certain
+        ("仨瓜俩枣", []),
+        ("千八百块", []),  # a thousand or so
+        ("兩嚿半水", [("amount", "250", None)]),
+        ("舊水管", []),  # an old water pipe
+        ("推迟到三月", []),  # to March
+        ("宽限三月", [("duration_days", "90", None)]),
+        ("三个月中还清", [("duration_days", "90", None)]),  # within three months, not mid-month
+        ("pay - 3 days later", [("duration_days", "3", None)]),  # a dash, not a sign
+        ("2-3 wks", []),
     ],
 )
 def test_edges(text, expected):
@@ -183,7 +203,8 @@ def test_nothing_breaks_on_any_text():
         "块", "the", "th", "of", "dec", "feb", "next", "friday", "a", "week", "months", "days",
         "split", "into", "over", "payments", "one", "hundred", "and", "minus", "负", "第", "点",
         "%", "L", "星期", "礼拜", "这", "底", "初", "尾", "年", " ", "，", "e", "１", "😀", "兩",
-        "個", "禮拜", "\n", "  ",
+        "個", "禮拜", "\n", "  ", "俩", "仨", "嚿", "水", "头", "中", "旬", "nxt", "mo", "fri", "Fri",
+        "2morrow", "instalmnts", "wks", "mnth", "Friday", "-", "舊",
     ]
     rng = random.Random(20261014)
     for _ in range(3000):
@@ -245,10 +266,32 @@ def test_normalise_falls_back_to_characters_when_a_phrase_changes_length(monkeyp
         ("1.2万", ["1.2万"]),
         ("3千5", ["3千5"]),
         ("万一还不上", ["万", "一", "还", "不", "上"]),
+        ("还千五", ["还", "千五"]),
+        ("再给我俩礼拜", ["再", "给", "我", "俩", "礼拜"]),
+        ("2morrow", ["2morrow"]),  # a borrower spelling with a digit stays whole
+        ("月头发工资", ["月头", "发", "工资"]),  # not 月 | 头发 (hair)
     ],
 )
 def test_every_number_is_one_token(text, tokens):
     assert [token.text for token in tokenize(text)] == [normalise(token) for token in tokens]
+
+
+def test_tokens_read_borrower_spellings_as_their_words():
+    doc = tokenize("nxt Fri 3 Installemnts 2 wks 2morrow 下个Friday")
+    assert [token.norm_ for token in doc] == [
+        "next", "fri", "3", "instalments", "2", "weeks", "tomorrow", "下", "个", "friday"]
+    assert [token.text for token in doc][:2] == ["nxt", "Fri"]  # the text stays the borrower's
+
+
+def test_spellings_only_map_to_words_the_rules_know():
+    """A closed table: every reading is a word some rule matches, never another spelling."""
+    from bot.values import counts, dates
+
+    known = {*counts.INSTALMENT_WORDS, *counts.UNIT_DAYS, *dates.ENGLISH_WEEKDAYS, *dates.MONTH_NAMES,
+             *dates.ENGLISH_RELATIVE, "next", "this", "dollars"}
+    assert set(SPELLINGS.values()) <= known
+    assert not set(SPELLINGS) & set(SPELLINGS.values())
+    assert reading("NXT") == "next" and reading("fried") == "fried"  # no near misses
 
 
 def test_tokens_do_not_depend_on_the_global_jieba_dictionary():
@@ -279,6 +322,8 @@ def test_tokens_do_not_depend_on_the_global_jieba_dictionary():
         ("1e12", "1000000000000"), ("三千五", "3500"), ("一千二百", "1200"), ("两万", "20000"),
         ("1.2万", "12000"), ("3千5", "3500"), ("六", "6"), ("十二", "12"), ("一万亿", "1000000000000"),
         ("三点五", "3.5"), ("半", "0.5"), ("二〇二六", "2026"), ("十万零五", "100005"), ("3万5", "35000"),
+        ("俩", "2"), ("仨", "3"), ("俩万", "20000"), ("千五", "1500"), ("万二", "12000"), ("百五", "150"),
+        ("千二", "1200"), ("三千二", "3200"), ("两万五", "25000"),
     ],
 )
 def test_parse_number(text, value):
@@ -286,12 +331,12 @@ def test_parse_number(text, value):
     assert plain(parse_number(text)) == value
 
 
-@pytest.mark.parametrize("text", ["两三", "三五", "十五六", "七八"])
+@pytest.mark.parametrize("text", ["两三", "三五", "十五六", "七八", "千八百", "百八十", "俩三"])
 def test_estimates_are_no_numbers(text):
     assert parse_number(text) is None
 
 
-@pytest.mark.parametrize("text", ["万一", "千万", "百", "一下", "周五"])
+@pytest.mark.parametrize("text", ["万一", "千万", "百", "一下", "周五", "百分"])
 def test_idioms_are_no_number_tokens(text):
     assert not is_number(text)
 
@@ -349,7 +394,10 @@ def test_next_day_of_month(today, day, expected):
         (date(2026, 10, 14), 2, 30, None),
         (date(2026, 10, 14), 2, 29, None),  # neither 2026 nor 2027 has one
         (date(2028, 2, 27), 2, 29, date(2028, 2, 29)),
-        (date(2028, 3, 1), 2, 29, date(2028, 2, 29)),  # passed, and 2029 has none: stays 2028
+        (date(2028, 3, 1), 2, 29, None),  # the next 12 months hold 2029-02-28, no 29th
+        (date(2027, 1, 10), 2, 29, None),  # 2027 has none: not pushed to 2028
+        (date(2027, 3, 1), 2, 29, date(2028, 2, 29)),  # within 12 months of today
+        (date(2028, 2, 29), 2, 29, date(2028, 2, 29)),  # today counts
         (date(2026, 10, 14), 13, 1, None),
     ],
 )
@@ -404,7 +452,9 @@ def test_numeric_dates_read_month_first_unless_it_cannot_be_a_month():
     [("3500", "3500"), ("3,500", "3500"), ("¥3500", "3500"), ("3500元", "3500"), ("三千五", "3500"),
      ("三千五百块", "3500"), ("3.5k", "3500"), ("3千5", "3500"), ("$200", "200"), ("200 dollars", "200"),
      ("HK$1,200.50", "1200.5"), ("五百蚊", "500"), ("1.2万", "12000"), ("一千二百块", "1200"),
-     ("500 bucks", "500"), ("一萬二", "12000"), ("2 grand", "2000")],
+     ("500 bucks", "500"), ("一萬二", "12000"), ("2 grand", "2000"), ("千五蚊", "1500"), ("萬二", "12000"),
+     ("百五", "150"), ("兩嚿水", "200"), ("兩舊水", "200"), ("嚿水", "100"), ("五百蚊雞", "500"),
+     ("200 dollers", "200")],
 )
 def test_amounts(text, value):
     assert found(text) == [("amount", value, None)]
@@ -414,7 +464,9 @@ def test_amounts(text, value):
     "text, value",
     [("分6期", "6"), ("六期", "6"), ("6期", "6"), ("分成十二期", "12"), ("6 instalments", "6"),
      ("6 installments", "6"), ("six monthly payments", "6"), ("12 monthly instalments", "12"),
-     ("in 3 payments", "3"), ("3個月分期", "3"), ("分12个月", "12"), ("over 6 months", "6")],
+     ("in 3 payments", "3"), ("3個月分期", "3"), ("分12个月", "12"), ("over 6 months", "6"),
+     ("3 installemnts", "3"), ("6 instlmnts", "6"), ("4 instalmnts", "4"), ("5 installmnts", "5"),
+     ("2 instalments", "2"), ("over 6 mths", "6"), ("分仨期", "3"), ("分俩期", "2")],
 )
 def test_instalments(text, value):
     assert found(text) == [("instalments", value, None)]
@@ -424,7 +476,9 @@ def test_instalments(text, value):
     "text, value",
     [("延期两周", "14"), ("晚10天", "10"), ("一个星期", "7"), ("一週", "7"), ("a week", "7"),
      ("一个月", "30"), ("a month", "30"), ("两个礼拜", "14"), ("半个月", "15"), ("a fortnight", "14"),
-     ("3 days", "3"), ("兩個禮拜", "14"), ("遲10日", "10"), ("30天内", "30")],
+     ("3 days", "3"), ("兩個禮拜", "14"), ("遲10日", "10"), ("30天内", "30"), ("俩礼拜", "14"),
+     ("仨月", "90"), ("两月", "60"), ("2 wks", "14"), ("1 wk", "7"), ("another mnth", "30"),
+     ("3 mo", "90"), ("2 mths", "60")],
 )
 def test_durations(text, value):
     assert found(text) == [("duration_days", value, None)]
@@ -442,12 +496,44 @@ def test_durations(text, value):
      ("2026年12月20日", "2026-12-20"), ("2026-12-20", "2026-12-20"), ("12/20", "2026-12-20"),
      ("next Friday", "2026-10-23"), ("Friday", "2026-10-16"), ("Dec 20", "2026-12-20"),
      ("20 December", "2026-12-20"), ("tomorrow", "2026-10-15"), ("the 15th", "2026-10-15"),
-     ("end of the month", "2026-10-31")],
+     ("end of the month", "2026-10-31"), ("nxt fri", "2026-10-23"), ("nex Mon", "2026-10-19"),
+     ("this thurs", "2026-10-15"), ("2morrow", "2026-10-15"), ("tmrw", "2026-10-15"),
+     ("下个Friday", "2026-10-23"), ("下礼拜Fri", "2026-10-23"), ("這個Mon", "2026-10-12"),
+     ("上个Sun", "2026-10-11"), ("next 周五", "2026-10-23"), ("下個月頭", "2026-11-01"),
+     ("下月头", "2026-11-01"), ("月头", "2026-11-01"), ("本月头", "2026-10-01"), ("月中", "2026-10-15"),
+     ("这个月中", "2026-10-15"), ("下月中", "2026-11-15"), ("下个月中旬", "2026-11-15"),
+     ("12月中", "2026-12-15"), ("mid next month", "2026-11-15"), ("end of nxt mnth", "2026-11-30")],
 )
 def test_dates(text, value):
     assert found(text, date(2026, 10, 14)) == [("date", value, None)]
 
 
-@pytest.mark.parametrize("text", ["2月30日", "Feb 30", "2026-02-30", "32号", "June 31"])
+@pytest.mark.parametrize("text", ["2月30日", "Feb 30", "2026-02-30", "32号", "June 31", "2月29号", "Feb 29"])
 def test_no_such_date(text):
     assert found(text) == [("date", None, "no_such_date")]
+
+
+@pytest.mark.parametrize(
+    "today, text, expected",
+    [
+        (date(2027, 1, 10), "2月29号", None),  # 2027 has none; 2028's is not pushed to
+        (date(2027, 1, 10), "Feb 29", None),
+        (date(2027, 3, 1), "2月29号", "2028-02-29"),  # within 12 months of today
+        (date(2027, 3, 1), "February 29th", "2028-02-29"),
+        (date(2027, 3, 1), "2/29", "2028-02-29"),
+        (date(2028, 3, 1), "2月29日", None),  # 2029 has none
+    ],
+)
+def test_a_month_day_without_a_year_is_within_the_next_12_months(today, text, expected):
+    assert found(text, today) == [("date", expected, None if expected else "no_such_date")]
+
+
+@pytest.mark.parametrize(
+    "text, entity",
+    [("延期-5天", "duration_days"), ("负两周", "duration_days"), ("minus 3 days", "duration_days"),
+     ("delay -2 weeks", "duration_days"), ("宽限负一个半月", "duration_days"), ("负俩月", "duration_days"),
+     ("-3 installments", "instalments"), ("分-6期", "instalments"), ("負三期", "instalments"),
+     ("split into -4 payments", "instalments"), ("over -6 months", "instalments")],
+)
+def test_negative_counts(text, entity):
+    assert found(text) == [(entity, None, "negative")]

@@ -1,8 +1,8 @@
 """Amount rules: 3500 · 3,500 · ¥3500 · 3500元 · 三千五百块 · 3.5k · 3千5 · $200 · 200 dollars ·
-HK$1,200.50 · 五百蚊 · 1.2万 · 500 bucks · five hundred · 三块五毛 · -500 · 负500 · 10^12."""
+HK$1,200.50 · 五百蚊 · 千五蚊 · 1.2万 · 萬二 · 500 bucks · five hundred · 三块五毛 · 兩嚿水 · -500 ·
+负500 · 10^12."""
 from __future__ import annotations
 
-import itertools
 from datetime import date
 from decimal import Decimal
 
@@ -12,16 +12,20 @@ from bot.values.numbers import MULTIPLIERS, has_magnitude, plain
 from bot.values.patterns import (
     NUM,
     NUMERIC,
+    SIGN,
+    SIGNS,
     TOO_LARGE,
     Outcome,
     Rule,
     forms,
+    glued,
     is_numeral,
     maybe,
     numbers,
     one,
-    quantity,
     seq,
+    sign,
+    signed,
 )
 
 PREFIXES = forms(
@@ -30,12 +34,17 @@ PREFIXES = forms(
 )
 SUFFIXES = forms(
     "元", "块", "块钱", "块 钱", "元整", "蚊", "圆", "dollars", "dollar", "bucks", "buck", "yuan",
-    "kuai", "rmb", "cny", "hkd", "usd", "ntd", "twd", "sgd", "人民币", "港币", "港元", "港纸",
-    "美元", "美金", "台币", "新台币",
+    "kuai", "蚊鸡", "蚊 鸡", "rmb", "cny", "hkd", "usd", "ntd", "twd", "sgd", "人民币", "港币", "港元",
+    "港纸", "美元", "美金", "台币", "新台币",
 )
 NO_SUFFIX: list = [[]]
-SIGNS = ("-", "负", "minus", "negative")
-SIGN = maybe(*SIGNS)
+# Cantonese money slang: a unit worth so many dollars (兩嚿水 / 兩舊水 = 200)
+SLANG_UNITS = {"嚿水": 100, "旧水": 100}
+SLANG = [form for word in SLANG_UNITS for form in glued(*word)]
+SLANG_AND_A_HALF = seq(one(*(word[0] for word in SLANG_UNITS)), one("半"), one("水"))  # 兩嚿半水 = 250
+# a slang unit alone is one of it (借我嚿水 = 100), but only where the word can't be another:
+# 旧水 alone is old water
+SLANG_ALONE = glued("嚿", "水")
 MULTIPLIER = one(*MULTIPLIERS)
 MAX_DECIMALS = 4  # what the money columns hold (NUMERIC(19, 4)); a currency may allow fewer
 
@@ -55,10 +64,7 @@ def money(value: Decimal | None) -> Outcome | None:
 
 
 def amount(span: Span, today: date) -> Outcome | None:
-    sign, value = _sign(span), quantity(span)
-    if sign is None or value is None:
-        return None
-    return money(sign * value)
+    return money(signed(span))
 
 
 def bare_amount(span: Span, today: date) -> Outcome | None:
@@ -78,6 +84,20 @@ def power(span: Span, today: date) -> Outcome | None:
     return money(base**exponent)
 
 
+def slang(span: Span, today: date) -> Outcome | None:
+    """兩嚿水 = 2 × 100 · 嚿水 = 100 · 半嚿水 = 50 · 兩嚿半水 = 2.5 × 100."""
+    unit = "".join(token.norm_ for token in span if not is_numeral(token) and token.norm_ not in SIGNS)
+    if unit not in SLANG_UNITS:
+        return None
+    found = numbers(span)
+    if len(found) == 2 and span[-2].norm_ == "半":  # 兩嚿半水
+        direction = sign(span)
+        value = None if direction is None else direction * sum(found)
+    else:
+        value = signed(span) if found else Decimal(1)
+    return money(None if value is None else value * SLANG_UNITS[unit])
+
+
 def kuai_mao(span: Span, today: date) -> Outcome | None:
     """三块五毛: 3 yuan and 5 jiao (tenths)."""
     found = numbers(span)
@@ -86,26 +106,13 @@ def kuai_mao(span: Span, today: date) -> Outcome | None:
     return money(found[0] + found[1] / 10)
 
 
-def _sign(span: Span) -> int | None:
-    """-1 for a minus sign before the number, 1 for none; None for a dash that is no sign:
-    500-1000 (a range), 'pay - 500' (a dash). The - of twenty-five is a hyphen."""
-    lead = itertools.takewhile(lambda token: not is_numeral(token), span)
-    signs = [token for token in lead if token.lower_ in SIGNS]
-    if not signs:
-        return 1
-    dash = signs[0]
-    if dash.lower_ == "-":
-        before = span.doc[dash.i - 1] if dash.i > 0 else None
-        if dash.whitespace_ or (before is not None and is_numeral(before) and not before.whitespace_):
-            return None
-    return -1
-
-
 RULES = [
     Rule("amount_prefixed", "amount",
          seq(SIGN, PREFIXES, SIGN, NUMERIC, maybe(*MULTIPLIERS), SUFFIXES + NO_SUFFIX), amount),
     Rule("amount_suffixed", "amount", seq(SIGN, NUMERIC, maybe(*MULTIPLIERS), SUFFIXES), amount),
     Rule("amount_power", "amount", seq(NUM, one("^", "**"), NUM, SUFFIXES + NO_SUFFIX), power),
+    Rule("amount_slang", "amount",
+         seq(SIGN, NUMERIC, SLANG + SLANG_AND_A_HALF) + SLANG_ALONE, slang),
     Rule("amount_kuai_mao", "amount", seq(NUM, one("块"), NUM, one("毛")), kuai_mao),
     Rule("amount_scaled", "amount", seq(SIGN, NUMERIC, MULTIPLIER), amount),
     Rule("amount_bare", "amount", seq(SIGN, NUMERIC), bare_amount),

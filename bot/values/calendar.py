@@ -33,12 +33,11 @@ def next_day_of_month(today: date, day: int) -> date | None:
 
 
 def next_month_day(today: date, month: int, day: int) -> date | None:
-    """12月20日 / Dec 20: this year's unless it has passed, then next year's (a past 2月29日
-    stays this year's: next year has none)."""
-    this_year = build(today.year, month, day)
-    if this_year is not None and this_year >= today:
-        return this_year
-    return build(today.year + 1, month, day) or this_year
+    """12月20日 / Dec 20: the one within the next 12 months, today included -- this year's unless
+    it has passed, then next year's. None when that year has no such day: 2月29号 said in
+    January 2027 is no date (2027 has no 29 February), not 29 February 2028."""
+    year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
+    return build(year, month, day)
 
 
 def month_end(today: date, months_ahead: int) -> date:

@@ -1,9 +1,10 @@
 """Date rules: one table entry per way of naming a day, each read by a calendar function.
 
-Chinese expressions are matched here and resolved with calendar.py; English ones that
-dateparser reads well (tomorrow, Friday, Dec 20, 20th of December) go to dateparser, with
-RELATIVE_BASE = today and PREFER_DATES_FROM = future. Weeks run Monday to Sunday: 下周五 and
-next Friday are the Friday of next week; 周五 and Friday are the first Friday after today.
+Chinese expressions and English calendar dates (Dec 20, 20th of December) are matched here and
+resolved with calendar.py; English relative days and weekdays (tomorrow, Friday) go to
+dateparser, with RELATIVE_BASE = today and PREFER_DATES_FROM = future. Weeks run Monday to
+Sunday: 下周五, 下个Friday and next Friday are the Friday of next week; 周五 and Friday are the
+first Friday after today. Words are read as borrowers spell them (spellings: nxt fri, 2morrow).
 """
 from __future__ import annotations
 
@@ -15,7 +16,20 @@ from typing import Callable
 from spacy.tokens import Span
 
 from bot.values import calendar
-from bot.values.patterns import NUM, Form, Outcome, Resolver, Rule, forms, glued, maybe, numbers, one, seq
+from bot.values.patterns import (
+    NUM,
+    Form,
+    Outcome,
+    Resolver,
+    Rule,
+    forms,
+    glued,
+    ignore,
+    maybe,
+    numbers,
+    one,
+    seq,
+)
 
 THE = frozenset({"the"})
 ORDINALS = ("st", "nd", "rd", "th")
@@ -28,9 +42,8 @@ RELATIVE_DAYS = {  # Mandarin and Cantonese (听日 tomorrow, 琴日 / 寻日 ye
     "后天": 2, "后日": 2, "大后天": 3, "大后日": 3,
     "昨天": -1, "昨日": -1, "寻日": -1, "琴日": -1, "前天": -2, "前日": -2,
 }
-ENGLISH_RELATIVE = {  # as the borrower writes it → as dateparser knows it
-    "today": "today", "tonight": "today", "tomorrow": "tomorrow", "tmr": "tomorrow",
-    "tmrw": "tomorrow", "tmw": "tomorrow", "tomorow": "tomorrow", "yesterday": "yesterday",
+ENGLISH_RELATIVE = {  # as read (spellings: tmr, 2morrow → tomorrow) → as dateparser knows it
+    "today": "today", "tonight": "today", "tomorrow": "tomorrow", "yesterday": "yesterday",
     "day after tomorrow": "day after tomorrow", "day before yesterday": "day before yesterday",
 }
 CHINESE_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
@@ -41,10 +54,12 @@ ENGLISH_WEEKDAYS = {
 }
 AMBIGUOUS_ALONE = {"sat", "sun"}  # weekdays only after next / this / last
 WEEKDAY_NAMES = "monday tuesday wednesday thursday friday saturday sunday".split()
-MONTH_NAMES = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
+_FULL_MONTHS = (
+    "january february march april may june july august september october november december"
 ).split()
+MONTH_NUMBERS = {name: number for number, name in enumerate(_FULL_MONTHS, 1)}
+MONTH_NUMBERS |= {name[:3]: number for name, number in MONTH_NUMBERS.items()} | {"sept": 9}
+MONTH_NAMES = list(MONTH_NUMBERS)
 WEEK_UNITS = ("周", "星期", "礼拜")
 
 # weeks ahead of this week (None: the first such day after today) → (Chinese, English) prefixes
@@ -57,6 +72,10 @@ WEEK_PREFIXES: dict[int | None, tuple[list[str], list[str]]] = {
 }
 THIS_MONTH = [*glued("本", "月"), *glued("这", "个", "月"), *glued("这", "月"), *forms("this month")]
 NEXT_MONTH = [*glued("下", "个", "月"), *glued("下", "月"), *forms("next month")]
+# the parts of a month after 月: 月初 / 月头 the 1st · 月中 / 月中旬 the 15th · 月底 / 月尾 the last day
+START, MIDDLE, END = ("初", "头"), ("中", "中 旬"), ("底", "尾")
+MID_MONTH_DAY = 15
+THIS, NEXT = ["本", "这", "这 个"], ["下", "下 个"]
 
 
 def on(day: date | None) -> Outcome:
@@ -96,17 +115,20 @@ def relative_day(span: Span, today: date) -> Outcome:
 
 
 def english_relative(span: Span, today: date) -> Outcome:
-    return on(english(ENGLISH_RELATIVE[span.text.lower()], today))
+    return on(english(ENGLISH_RELATIVE[" ".join(token.norm_ for token in span)], today))
 
 
-def english_calendar(span: Span, today: date) -> Outcome:
-    """Dec 20 · 20th of December · December 20, 2026: dateparser reads it. Without a year, the
-    next such day from today on (dateparser's 'future' skips today; its Feb 29 can be 4 years
-    ahead)."""
-    parsed = english(span.text, today)
-    if parsed is None or any(YEAR.fullmatch(token.text) for token in span):
-        return on(parsed)
-    return on(calendar.next_month_day(today, parsed.month, parsed.day))
+def english_calendar(span: Span, today: date) -> Outcome | None:
+    """Dec 20 · 20th of December · December 20, 2026. Without a year, the one within the next
+    12 months (calendar.next_month_day). Not a date when the day can't be one (May 500)."""
+    month = next(MONTH_NUMBERS[token.norm_] for token in span if token.norm_ in MONTH_NUMBERS)
+    found = numbers(span)
+    if not found or found[0] != found[0].to_integral_value() or not 0 <= found[0] <= 31:
+        return None
+    day, year = int(found[0]), found[1] if len(found) > 1 else None
+    if year is None:
+        return on(calendar.next_month_day(today, month, day))
+    return on(calendar.build(int(year), month, day))
 
 
 def numeric(today: date, first: int, second: int, third: int | None = None) -> date | None:
@@ -119,7 +141,7 @@ def numeric(today: date, first: int, second: int, third: int | None = None) -> d
 
 def weekday(weeks_ahead: int | None) -> Resolver:
     def resolve(span: Span, today: date) -> Outcome:
-        last = span[-1].lower_
+        last = span[-1].norm_
         day = ENGLISH_WEEKDAYS[last] if last in ENGLISH_WEEKDAYS else CHINESE_WEEKDAYS[last[-1]]
         if weeks_ahead is not None:
             return on(calendar.weekday_in_week(today, day, weeks_ahead))
@@ -131,6 +153,7 @@ def weekday(weeks_ahead: int | None) -> Resolver:
 
 
 def weekday_forms(weeks_ahead: int | None) -> list[Form]:
+    """下周五 · 下个星期五 · next Friday, and mixed: 下个Friday · 下礼拜Fri · 这个Mon · next 周五."""
     chinese, english_prefixes = WEEK_PREFIXES[weeks_ahead]
     found: list[Form] = []
     for prefix in chinese:
@@ -141,16 +164,24 @@ def weekday_forms(weeks_ahead: int | None) -> list[Form]:
     days = [day for day in ENGLISH_WEEKDAYS if weeks_ahead is not None or day not in AMBIGUOUS_ALONE]
     for prefix in english_prefixes:
         found += seq(forms(prefix) if prefix else [[]], one(*days))
+    if weeks_ahead is None:
+        return found
+    for prefix in chinese:  # a Chinese week before an English day
+        for unit in ("", *WEEK_UNITS):
+            found += seq(glued(*prefix.split(), *unit.split()), one(*ENGLISH_WEEKDAYS))
+    for prefix in english_prefixes:  # an English week before a Chinese day
+        for unit in WEEK_UNITS:
+            found += seq(forms(prefix), glued(unit, one(*"一二三四五六")) + glued(unit, "日") + glued(unit, "天"))
     return found
 
 
 def month_edge(prefixes: list[str], *tails: str) -> list[Form]:
-    """月底 · 这个月底 · 下月底 · 月尾 · 下个月初, however jieba cuts them."""
+    """月底 · 这个月底 · 下月底 · 月尾 · 下个月初 · 下個月頭 · 月中旬, however jieba cuts them."""
     return [
         form
         for prefix in prefixes
         for tail in tails
-        for form in glued(*prefix.split(), "月", tail)
+        for form in glued(*prefix.split(), "月", *tail.split())
     ]
 
 
@@ -171,17 +202,44 @@ NUMERIC_DATES = [
     *seq(NUM, one("/"), NUM),
 ]
 MONTH_ENDS = [
-    *month_edge(["", "本", "这", "这 个"], "底", "尾"),
+    *month_edge(["", *THIS], *END),
     *seq(maybe("the"), forms(
         "end of the month", "end of this month", "end of month", "month end", "month - end", "eom",
     )),
 ]
-NEXT_MONTH_ENDS = [*month_edge(["下", "下 个"], "底", "尾"), *seq(maybe("the"), forms("end of next month"))]
+NEXT_MONTH_ENDS = [*month_edge(NEXT, *END), *seq(maybe("the"), forms("end of next month"))]
+# 月初 / 月头 alone, like 15号: this month's 1st if that is today, else next month's
+COMING_MONTH_STARTS = [
+    *month_edge([""], *START),
+    *seq(maybe("the"), forms(
+        "beginning of the month", "beginning of month", "start of the month", "start of month",
+    )),
+]
+THIS_MONTH_STARTS = [
+    *month_edge(THIS, *START),
+    *seq(maybe("the"), forms("beginning of this month", "start of this month")),
+]
 NEXT_MONTH_STARTS = [
-    *month_edge(["", "下", "下 个"], "初"),
+    *month_edge(NEXT, *START),
     *seq(maybe("the"), forms(
         "beginning of next month", "start of next month", "early next month", "first of next month",
     )),
+]
+# 月中 alone, like 15号: this month's 15th unless it has passed, then next month's
+COMING_MONTH_MIDDLES = [
+    *month_edge([""], *MIDDLE),
+    *seq(maybe("the"), forms(
+        "middle of the month", "middle of month", "mid month", "mid - month", "midmonth",
+        "mid of the month", "mid of month",
+    )),
+]
+THIS_MONTH_MIDDLES = [
+    *month_edge(THIS, *MIDDLE),
+    *seq(maybe("the"), forms("middle of this month", "mid this month", "mid of this month")),
+]
+NEXT_MONTH_MIDDLES = [
+    *month_edge(NEXT, *MIDDLE),
+    *seq(maybe("the"), forms("middle of next month", "mid next month", "mid of next month")),
 ]
 
 
@@ -197,15 +255,30 @@ def _next_month(today: date, day: int) -> date | None:
     return calendar.day_in_month(today, 1, day)
 
 
+def _named_month_start(today: date, month: int) -> date | None:
+    """12月初: 1 December, within the next 12 months."""
+    return calendar.next_month_day(today, month, 1)
+
+
+def _named_month_middle(today: date, month: int) -> date | None:
+    """12月中: 15 December, within the next 12 months."""
+    return calendar.next_month_day(today, month, MID_MONTH_DAY)
+
+
 RULES = [
     Rule("date_ymd", "date", seq(NUM, one("年"), NUM, one("月"), NUM, maybe("号", "日")),
          with_numbers(_ymd)),
     Rule("date_numeric", "date", NUMERIC_DATES, with_numbers(numeric)),
     Rule("date_month_day", "date", seq(NUM, one("月"), NUM, maybe("号", "日")),
          with_numbers(calendar.next_month_day)),
-    Rule("date_named_month_end", "date", seq(NUM, month_edge([""], "底", "尾")),
+    Rule("date_named_month_end", "date", seq(NUM, month_edge([""], *END)),
          with_numbers(calendar.named_month_end)),
+    Rule("date_named_month_start", "date", seq(NUM, month_edge([""], *START)),
+         with_numbers(_named_month_start)),
+    Rule("date_named_month_middle", "date", seq(NUM, month_edge([""], *MIDDLE)),
+         with_numbers(_named_month_middle)),
     Rule("date_english_calendar", "date", ENGLISH_CALENDAR, english_calendar, cues=THE),
+    Rule("date_month_of_year", None, seq(one(*MONTH_NAMES), maybe(","), YEAR_TOKEN), ignore),  # Dec 2026
     Rule("date_this_month_day", "date",
          day_of(THIS_MONTH) + seq(ORDINAL_DAY, maybe("of"), forms("this month")),
          with_numbers(_this_month), cues=THE),
@@ -218,8 +291,18 @@ RULES = [
          cues=THE),
     Rule("date_next_month_end", "date", NEXT_MONTH_ENDS,
          fixed(lambda today: calendar.month_end(today, 1)), cues=THE),
+    Rule("date_coming_month_start", "date", COMING_MONTH_STARTS,
+         fixed(lambda today: calendar.next_day_of_month(today, 1)), cues=THE),
+    Rule("date_this_month_start", "date", THIS_MONTH_STARTS,
+         fixed(lambda today: calendar.day_in_month(today, 0, 1)), cues=THE),
     Rule("date_next_month_start", "date", NEXT_MONTH_STARTS,
          fixed(lambda today: calendar.day_in_month(today, 1, 1)), cues=THE),
+    Rule("date_coming_month_middle", "date", COMING_MONTH_MIDDLES,
+         fixed(lambda today: calendar.next_day_of_month(today, MID_MONTH_DAY)), cues=THE),
+    Rule("date_this_month_middle", "date", THIS_MONTH_MIDDLES,
+         fixed(lambda today: calendar.day_in_month(today, 0, MID_MONTH_DAY)), cues=THE),
+    Rule("date_next_month_middle", "date", NEXT_MONTH_MIDDLES,
+         fixed(lambda today: calendar.day_in_month(today, 1, MID_MONTH_DAY)), cues=THE),
     Rule("date_relative", "date", [form for word in RELATIVE_DAYS for form in glued(*word)],
          relative_day),
     Rule("date_english_relative", "date", seq(maybe("the"), forms(*ENGLISH_RELATIVE)),

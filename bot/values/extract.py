@@ -16,7 +16,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from bot.values import amounts, counts, dates, ignored
-from bot.values.patterns import Rule, is_numeral
+from bot.values.patterns import SIGNS, Rule, is_numeral
 from bot.values.tokens import pipeline, tokenize
 
 # 1e999999k or 0^0 give Infinity or NaN, which the rules turn into too_large or nothing,
@@ -76,14 +76,17 @@ def _candidates(doc: Doc):
 
 
 def _core(span: Span, rule: Rule) -> Span:
-    """The span without the words around the value (the in 'the 15th', 分 in 分6期)."""
+    """The span without the words around the value (the in 'the 15th', 分 in 分6期); a sign
+    before the number stays (分-3期 → -3期)."""
     start, end = span.start, span.end
     if rule.from_number:
         while start < end - 1 and not is_numeral(span.doc[start]):
             start += 1
-    while start < end - 1 and span.doc[start].lower_ in rule.cues:
+        if start > span.start and span.doc[start - 1].norm_ in SIGNS:
+            start -= 1
+    while start < end - 1 and span.doc[start].norm_ in rule.cues:
         start += 1
-    while end > start + 1 and span.doc[end - 1].lower_ in rule.cues:
+    while end > start + 1 and span.doc[end - 1].norm_ in rule.cues:
         end -= 1
     return span.doc[start:end]
 

@@ -12,7 +12,7 @@ from bot.values.patterns import NUM, NUMERIC, Outcome, Rule, forms, ignore, mayb
 
 ORDINALS = ("st", "nd", "rd", "th")
 COUNTED = one(
-    "点", "点钟", "点半", "个", "次", "岁", "年", "月", "笔", "张", "倍", "人", "位", "家", "单",
+    "点", "点钟", "点半", "个", "次", "岁", "年", "笔", "张", "倍", "人", "位", "家", "单",
     "条", "分钟", "小时", "钟", "%", "楼", "层", "折", "成",
 )
 COUNTED_ENGLISH = one(
@@ -20,6 +20,8 @@ COUNTED_ENGLISH = one(
     "minutes", "minute", "mins", "min", "seconds", "secs", "times", "time", "percent", "%", "kids",
     "children", "people", "loans", "accounts", "calls", "messages", "texts", "apps", "cards",
 )
+# 3月 (March, with no day); but 两月 / 俩月 / 仨月 are months counted (counts.SPOKEN_MONTHS)
+MONTH_NUMBER = {"NORM": {"REGEX": NUM["LOWER"]["REGEX"], "NOT_IN": ["两", "俩", "仨"]}}
 ORDINAL_THINGS = one(
     "instalment", "installment", "payment", "bill", "month", "time", "loan", "call", "notice",
     "reminder", "期",
@@ -46,7 +48,8 @@ RULES = [
     Rule("ignore_range", None, seq(NUMERIC, RANGE, NUMERIC, RANGED_UNITS), ignore),
     Rule("ignore_every", None, seq(one("every", "each", "每", "每隔"), NUMERIC, maybe("个"), RANGED_UNITS),
          ignore),
-    Rule("ignore_counted", None, seq(NUM, COUNTED) + seq(NUMERIC, COUNTED_ENGLISH), ignore),
+    Rule("ignore_counted", None,
+         seq(NUM, COUNTED) + seq(MONTH_NUMBER, one("月")) + seq(NUMERIC, COUNTED_ENGLISH), ignore),
     Rule("ignore_clock", None,
          seq(NUM, one(":", "："), NUM) + seq(NUM, one("点"), NUM, one("分"))
          + seq(NUM, forms("a . m", "p . m", "o ' clock")), ignore),

@@ -1,5 +1,6 @@
 """Numbers as borrowers write them: 3,500 · 1250.50 · 1e12 · 三千五 · 一千二百 · 两万 · 1.2万 ·
-3千5 · 半 · five hundred. Exact Decimals (cn2an for Chinese numerals), never float."""
+3千5 · 半 · five hundred, and colloquially 俩 (2) · 仨 (3) · 千五 (1500) · 萬二 (12000) · 百五 (150).
+Exact Decimals (cn2an for Chinese numerals, after COLLOQUIAL), never float."""
 from __future__ import annotations
 
 import re
@@ -9,20 +10,26 @@ from functools import reduce
 CN_DIGITS = "零〇一二两三四五六七八九"
 CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
 _UNITS = "".join(CN_UNITS)
-_NONZERO = "[一二两三四五六七八九]"
+# Spoken numerals cn2an does not know, read as the written ones: 俩 (liǎ, two) and 仨 (sā, three).
+COLLOQUIAL = str.maketrans({"俩": "两", "仨": "三"})
+_DIGITS = CN_DIGITS + "俩仨"
+_NONZERO = "[一二两三四五六七八九俩仨]"
 
 # One number, one token: the tokenizer cuts text at these runs. A Chinese numeral starts with a
-# digit or 十, so 万一 (in case), 千万 (by all means) and 百分之 are not numbers.
+# digit or 十, so 千万 (by all means) and 百分之 are not numbers; or with 百 / 千 / 万 and a digit,
+# the 一 left out (千五, 万二, 百五), though never 万一 (in case).
 NUMBER_RUN = re.compile(
     rf"[0-9]+(?:\.[0-9]+)?[{_UNITS}]+(?:[0-9]+[{_UNITS}]*)*"  # 3千5, 1.2万, 1万2千
     r"|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?"  # 3,500 · 1,200.50
     r"|[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"  # 3500 · 3.5 · 1e12
-    rf"|[{CN_DIGITS}十][{CN_DIGITS}{_UNITS}]*(?:点[{CN_DIGITS}]+)?"  # 三千五 · 三点五
+    rf"|[{_DIGITS}十][{_DIGITS}{_UNITS}]*(?:点[{CN_DIGITS}]+)?"  # 三千五 · 三点五 · 俩 · 俩万
+    rf"|(?:[百千]{_NONZERO}|万[二两三四五六七八九俩仨])[{_DIGITS}{_UNITS}]*"  # 千五 · 万二 · 百五
     r"|半"
 )
+_UNIT_FIRST = re.compile(rf"[百千万]{_NONZERO}")  # 千五: one thousand five (hundred)
 _PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _SCALED = re.compile(rf"([0-9]+(?:\.[0-9]+)?)([{_UNITS}]+)")  # 1.2万: the Arabic part may be decimal
-# 两三 (two or three), 三五 (a few), 十五六 (15 or 16): estimates, not numbers; unless the
+# 两三 / 俩三 (two or three), 三五 (a few), 十五六 (15 or 16): estimates, not numbers; unless the
 # numeral is four or more digits with no 十百千万亿: a year written digit by digit (二零二六).
 _ESTIMATE = re.compile(rf"(?<!{_NONZERO})({_NONZERO}){{2,3}}(?!{_NONZERO})")
 _TO_CHINESE = str.maketrans("0123456789", "零一二三四五六七八九")
@@ -57,6 +64,11 @@ def parse_number(text: str) -> Decimal | None:
     scaled = _SCALED.fullmatch(text)
     if scaled:
         return Decimal(scaled[1]) * reduce(lambda a, b: a * b, (CN_UNITS[c] for c in scaled[2]))
+    text = text.translate(COLLOQUIAL)
+    if text[0] in "百千万":  # 千五 · 万二 · 百五; 千八百, 百八十 are estimates (a thousand or so)
+        if not _UNIT_FIRST.fullmatch(text):
+            return None
+        text = "一" + text
     whole, _, fraction = text.partition("点")
     if _ESTIMATE.search(whole) and not _digit_by_digit(whole):
         return None

@@ -1,11 +1,13 @@
 """The vocabulary of the rule tables: token patterns for spaCy's Matcher, and a Rule.
 
 A form is one way of writing something, token by token: forms("下个月", "下 个 月", "next month")
-is three forms, and seq(A, B) every form of A followed by every form of B. Token texts are the
-normalised text (text.normalise) lower-cased.
+is three forms, and seq(A, B) every form of A followed by every form of B. Words are matched on
+each token's NORM: the normalised text (text.normalise) lower-cased, or the word a borrower's
+spelling stands for (spellings.reading: nxt → next).
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -31,10 +33,11 @@ Outcome = tuple[Union[str, None], Union[str, None]]  # (value, problem)
 Resolver = Callable[[Span, date], Union[Outcome, None]]  # None: not this rule's after all
 
 NUM: TokenSpec = {"LOWER": {"REGEX": f"^(?:{NUMBER_RUN.pattern})$"}}
-NUMBER_WORD: TokenSpec = {"LOWER": {"IN": sorted(NUMBER_WORDS)}}
-MORE_NUMBER_WORDS: TokenSpec = {"LOWER": {"IN": sorted(NUMBER_WORDS | {"-", "and"})}, "OP": "*"}
+NUMBER_WORD: TokenSpec = {"NORM": {"IN": sorted(NUMBER_WORDS)}}
+MORE_NUMBER_WORDS: TokenSpec = {"NORM": {"IN": sorted(NUMBER_WORDS | {"-", "and"})}, "OP": "*"}
 NUMERIC: list[Form] = [[NUM], [NUMBER_WORD, MORE_NUMBER_WORDS]]  # 500 · 三千五 · five hundred
 TOO_LARGE = Decimal(10) ** 12
+SIGNS = ("-", "负", "minus", "negative")  # before a number: -500 · 负两周 · minus 3 days
 
 
 @dataclass(frozen=True)
@@ -48,11 +51,14 @@ class Rule:
 
 
 def one(*words: str) -> TokenSpec:
-    return {"LOWER": words[0]} if len(words) == 1 else {"LOWER": {"IN": list(words)}}
+    return {"NORM": words[0]} if len(words) == 1 else {"NORM": {"IN": list(words)}}
 
 
 def maybe(*words: str) -> TokenSpec:
     return {**one(*words), "OP": "?"}
+
+
+SIGN = maybe(*SIGNS)
 
 
 def forms(*written: str) -> list[Form]:
@@ -85,7 +91,7 @@ def seq(*parts: Part) -> list[Form]:
 
 def is_numeral(token: Token) -> bool:
     """A number token (500, 三千五) or a number word (five)."""
-    return is_number(token.text) or token.lower_ in NUMBER_WORDS
+    return is_number(token.text) or token.norm_ in NUMBER_WORDS
 
 
 def numbers(span: Span) -> list[Decimal]:
@@ -93,7 +99,7 @@ def numbers(span: Span) -> list[Decimal]:
     found: list[Decimal] = []
     words: list[str] = []
     for token in [*span, None]:
-        word = token.lower_ if token is not None else ""
+        word = token.norm_ if token is not None else ""
         if word in NUMBER_WORDS or (words and word in ("-", "and")):
             words.append(word)
             continue
@@ -116,8 +122,29 @@ def quantity(span: Span) -> Decimal | None:
     if value is None:
         return None
     for token in span[digits[0].i - span.start + 1 :]:
-        value *= MULTIPLIERS.get(token.lower_, 1)
+        value *= MULTIPLIERS.get(token.norm_, 1)
     return value
+
+
+def sign(span: Span) -> int | None:
+    """-1 for a minus sign before the number, 1 for none; None for a dash that is no sign:
+    500-1000 (a range), 'pay - 500' (a dash). The - of twenty-five is a hyphen."""
+    lead = itertools.takewhile(lambda token: not is_numeral(token), span)
+    signs = [token for token in lead if token.norm_ in SIGNS]
+    if not signs:
+        return 1
+    dash = signs[0]
+    if dash.norm_ == "-":
+        before = span.doc[dash.i - 1] if dash.i > 0 else None
+        if dash.whitespace_ or (before is not None and is_numeral(before) and not before.whitespace_):
+            return None
+    return -1
+
+
+def signed(span: Span) -> Decimal | None:
+    """The span's quantity with the sign before it: 负两周 → -2, -3 instalments → -3."""
+    direction, value = sign(span), quantity(span)
+    return None if direction is None or value is None else direction * value
 
 
 def count(value: Decimal | None, unit: int = 1) -> Outcome | None:

@@ -2,10 +2,14 @@
 
 jieba glues numerals to their neighbours unpredictably (一千二百块, 十二个 | 月, 六个月, 下周 | 五
 or 下 | 周五), so after segmenting, every number run (numbers.NUMBER_RUN) becomes exactly one
-token: 一千二百 | 块, 十二 | 个 | 月, 下 | 周 | 五, 3,500 | 元, 3.5 | k.
+token: 一千二百 | 块, 十二 | 个 | 月, 下 | 周 | 五, 3,500 | 元, 3.5 | k. A borrower spelling with a
+digit in it (2morrow) stays one token, and so does 月头 (jieba glues its 头 to what follows:
+月 | 头发, 下个月 | 头先). Each token's NORM is the word it reads as
+(spellings.reading: nxt → next, installemnts → instalments), and the patterns match NORMs.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from spacy.language import Language
@@ -13,7 +17,10 @@ from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces
 
 from bot.values.numbers import NUMBER_RUN
+from bot.values.spellings import GLUED, reading
 from bot.values.text import normalise
+
+MONTH_HEAD = re.compile("月头")
 
 
 @lru_cache(maxsize=None)
@@ -46,9 +53,14 @@ def tokenize(text: str) -> Doc:
     normalised = normalise(text)
     segmented = nlp.make_doc(normalised)
     cuts = {token.idx for token in segmented} | {token.idx + len(token) for token in segmented}
-    for run in NUMBER_RUN.finditer(normalised):
+    for run in [*NUMBER_RUN.finditer(normalised), *GLUED.finditer(normalised),
+                *MONTH_HEAD.finditer(normalised)]:
         cuts = {cut for cut in cuts if not run.start() < cut < run.end()} | {run.start(), run.end()}
     bounds = sorted(cuts)
     pieces = (normalised[a:b] for a, b in zip(bounds, bounds[1:]))
     words, spaces = get_words_and_spaces([piece for piece in pieces if piece.strip()], normalised)
-    return Doc(nlp.vocab, words=words, spaces=spaces)
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    for token in doc:  # a token's NORM is its lower-cased text unless set
+        if reading(token.text) != token.lower_:
+            token.norm_ = reading(token.text)
+    return doc
