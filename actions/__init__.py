@@ -9,4 +9,15 @@ from actions.account import (  # noqa: F401 - registered with the SDK on import
     ActionShowDueDate,
     ActionShowPaymentMethods,
 )
+from actions.negotiation import (  # noqa: F401
+    ActionCreateArrangement,
+    ActionDeclineArrangement,
+    ActionOfferDeferral,
+    ActionOfferInstalmentPlan,
+    ActionOfferPromise,
+    ActionProposeArrangement,
+    ValidateDeferralForm,
+    ValidateInstalmentPlanForm,
+    ValidatePromiseForm,
+)
 from actions.session import ActionSessionStart, ValidateSlotMappings  # noqa: F401

@@ -24,6 +24,7 @@ def fixture_text() -> str:
     wang = [shanghai - timedelta(days=WANG_DAYS_PAST_DUE), shanghai - timedelta(days=8),
             shanghai + timedelta(days=22)]
     alice = [singapore - timedelta(days=ALICE_DAYS_PAST_DUE), singapore + timedelta(days=8)]
+    new_york, shanghai_later = today_in("America/New_York"), shanghai + timedelta(days=20)
     return f"""
 borrowers:
   - id: b-1001
@@ -49,6 +50,28 @@ borrowers:
         bills:
           - {{due_date: "{alice[0]}", principal: "600.00", interest: "18.50", late_fee: "20.00", paid: "100.25"}}
           - {{due_date: "{alice[1]}", principal: "600.00", interest: "12.00"}}
+  - id: b-3001
+    name: Sam Park
+    language: en
+    timezone: America/New_York
+    loans:
+      - id: L-3001
+        currency: USD
+        principal: "900.00"
+        bills:
+          - {{due_date: "{new_york - timedelta(days=10)}", principal: "300.00", interest: "9.00", late_fee: "5.00"}}
+          - {{due_date: "{new_york + timedelta(days=20)}", principal: "300.00", interest: "6.00"}}
+  - id: b-3002
+    name: 周杰
+    language: zh
+    timezone: Asia/Shanghai
+    loans:
+      - id: L-3002
+        currency: CNY
+        principal: "2000.00"
+        bills:
+          - {{due_date: "{shanghai - timedelta(days=20)}", principal: "1000.00", interest: "0.00"}}
+          - {{due_date: "{shanghai_later}", principal: "1000.00", interest: "0.00"}}
 """
 
 
