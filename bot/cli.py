@@ -43,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--today", type=_iso_date, default=None, help="YYYY-MM-DD (default: each borrower's today)")
     review.set_defaults(handler=_arrangements_review)
 
+    policy = commands.add_parser("policy", help="the lender's policy file").add_subparsers()
+    policy.add_parser("check", help="validate policy.yml (or $BOT_POLICY_FILE)").set_defaults(
+        handler=_policy_check)
+
     run = commands.add_parser("run", help="start Rasa, the action server and the gateway")
     run.add_argument("--model", default="models/current.tar.gz")
     run.set_defaults(handler=_run)
@@ -147,6 +151,18 @@ def _arrangements_review(args, settings: Settings) -> int:
     with _database(settings).transaction() as session:
         counts = review_arrangements(session, book, args.today)
     print(f"arrangements reviewed: {counts['kept']} kept, {counts['broken']} broken, {counts['active']} still active")
+    return 0
+
+
+def _policy_check(args, settings: Settings) -> int:
+    from bot.policy import PolicyError, load_policy
+
+    try:
+        book = load_policy()
+    except (PolicyError, OSError) as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(f"policy ok: {book.source}, {len(book.currencies)} currencies with their own rules")
     return 0
 
 

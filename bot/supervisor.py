@@ -14,6 +14,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bot.policy import PolicyError, load_policy
 from bot.settings import PROJECT_ROOT, Settings
 
 
@@ -47,6 +48,11 @@ def child_environment(settings: Settings) -> dict[str, str]:
 def run_all(settings: Settings, model: Path) -> int:
     if not model.exists():
         print(f"no trained model at {model}: run `make model` first", file=sys.stderr)
+        return 1
+    try:
+        load_policy()  # a mistake in the lender's policy stops the start, naming the key
+    except PolicyError as error:
+        print(f"cannot start: {error}", file=sys.stderr)
         return 1
     if "RASA_TOKEN" not in os.environ:
         settings = _with_token(settings, secrets.token_urlsafe(32))

@@ -13,6 +13,7 @@ from bot.gateway.inbound import parse_chat_body, text_for_rasa
 from bot.gateway.keys import CONVERSATIONS, HUB, LOCKS, RASA, SOCKETS
 from bot.gateway.outbound import Reply, in_script, replies_from_rasa
 from bot.gateway.rasa_client import BotUnavailable
+from bot.handoffs import HOLDING
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +35,13 @@ async def post_chat(request: web.Request) -> web.Response:
     conversation = await current_conversation(request.app, borrower_id)
     # One message at a time per conversation: Rasa sees them, and answers them, in order.
     async with request.app[LOCKS](("conversation", conversation.id)):
-        script = await request.app[CONVERSATIONS].add_borrower_message(conversation.id, text)
+        received = await request.app[CONVERSATIONS].add_borrower_message(conversation.id, text)
         try:
-            status, replies = await _deliver_pending(request.app, conversation, borrower_id, script)
+            if received.status == "handoff":  # a person answers: the bot stays out of it
+                status, replies = received.status, await _holding(request.app, conversation, received)
+            else:
+                status, replies = await _deliver_pending(
+                    request.app, conversation, borrower_id, received.script)
         except BotUnavailable as error:
             await _audit_unavailable(request.app, conversation, borrower_id, error)
             raise ApiError(503, BOT_UNAVAILABLE, conversation_id=conversation.id) from None
@@ -97,6 +102,17 @@ async def _deliver_pending(
             await app[HUB].publish(conversation.id, {"from": "bot", **reply.as_json()})
         replies.extend(answered)
     return status, replies
+
+
+async def _holding(app: web.Application, conversation: ConversationRef, received) -> list[Reply]:
+    """Tells the borrower, once, that a person will answer."""
+    if not received.handed_off:
+        return []
+    language = "en" if received.script == "en" else "zh"
+    reply = in_script(Reply(HOLDING[language], []), received.script)
+    await app[CONVERSATIONS].add_bot_message(conversation.id, reply)
+    await app[HUB].publish(conversation.id, {"from": "bot", **reply.as_json()})
+    return [reply]
 
 
 async def _audit_unavailable(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.db import Database
 from bot.db.models import AuditEvent, Borrower, Conversation, Message, utcnow
 from bot.gateway.outbound import Reply
+from bot.handoffs import open_handoff
 from bot.language import next_script
 
 T = TypeVar("T")
@@ -30,6 +31,15 @@ class ConversationRef:
     script: str | None
     timezone: str | None = None  # the borrower's, for reading dates like "next Friday"
     created: bool = False
+
+
+@dataclass(frozen=True)
+class Received:
+    """A borrower message as kept: the script to reply in, and where the conversation is."""
+
+    script: str | None
+    status: str  # bot | handoff
+    handed_off: bool  # a person takes over from this message on
 
 
 @dataclass(frozen=True)
@@ -53,8 +63,8 @@ class Conversations:
         Callers serialise this per borrower, so one process never starts two."""
         return await self._run(_current, borrower_id)
 
-    async def add_borrower_message(self, conversation_id: str, text: str) -> str | None:
-        """Keeps the message (not yet delivered); returns the script to reply in."""
+    async def add_borrower_message(self, conversation_id: str, text: str) -> Received:
+        """Keeps the message: for the bot (not yet delivered) or, in a handoff, for the agent."""
         return await self._run(_add_borrower_message, conversation_id, text)
 
     async def pending(self, conversation_id: str) -> list[PendingMessage]:
@@ -64,6 +74,11 @@ class Conversations:
         """Marks the message delivered and keeps the bot's replies, in one transaction
         (so a message is never both answered and still pending); returns the status."""
         return await self._run(_record_delivery, message_id, replies)
+
+    async def add_bot_message(self, conversation_id: str, reply: Reply) -> None:
+        message = Message(conversation_id=conversation_id, sender="bot", text=reply.text,
+                          buttons=reply.buttons or None)
+        await self._run(lambda s: s.add(message))
 
     async def history(self, conversation_id: str) -> list[dict[str, Any]]:
         return await self._run(_history, conversation_id)
@@ -104,13 +119,24 @@ def _current(session: Session, borrower_id: str) -> ConversationRef:
     return ConversationRef(conversation.id, conversation.status, None, timezone, created=True)
 
 
-def _add_borrower_message(session: Session, conversation_id: str, text: str) -> str | None:
+def _add_borrower_message(session: Session, conversation_id: str, text: str) -> Received:
     conversation = session.get(Conversation, conversation_id)
     conversation.script = next_script(conversation.script, text)
     conversation.updated_at = utcnow()
+    handed_off = _hand_off_if_flagged(session, conversation)
     session.add(Message(conversation_id=conversation_id, sender="borrower", text=text,
-                        delivered=False))
-    return conversation.script
+                        delivered=conversation.status == "handoff"))
+    return Received(conversation.script, conversation.status, handed_off)
+
+
+def _hand_off_if_flagged(session: Session, conversation: Conversation) -> bool:
+    # A broken plan or promise: the borrower's next chat goes to a person, not the bot.
+    borrower = session.get(Borrower, conversation.borrower_id)
+    if conversation.status != "bot" or not borrower.needs_agent_reason:
+        return False
+    open_handoff(session, conversation.id, borrower.id, borrower.needs_agent_reason, actor="system")
+    borrower.needs_agent_reason = None
+    return True
 
 
 def _pending(session: Session, conversation_id: str) -> list[PendingMessage]:

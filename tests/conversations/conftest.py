@@ -61,6 +61,16 @@ borrowers:
         bills:
           - {{due_date: "{new_york - timedelta(days=10)}", principal: "300.00", interest: "9.00", late_fee: "5.00"}}
           - {{due_date: "{new_york + timedelta(days=20)}", principal: "300.00", interest: "6.00"}}
+  - id: b-3003
+    name: Lee Chan
+    language: en
+    timezone: America/New_York
+    loans:
+      - id: L-3003
+        currency: USD
+        principal: "400.00"
+        bills:
+          - {{due_date: "{new_york - timedelta(days=15)}", principal: "400.00", interest: "8.00"}}
   - id: b-3002
     name: 周杰
     language: zh

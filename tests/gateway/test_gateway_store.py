@@ -22,7 +22,7 @@ async def test_conversation_messages_pending_and_history(database):
     assert (again.id, again.created) == (first.id, False)
     assert (await store.current("b-2")).id != first.id
 
-    assert await store.add_borrower_message(first.id, "請問還欠多少") == "hant"
+    assert (await store.add_borrower_message(first.id, "請問還欠多少")).script == "hant"
     [pending] = await store.pending(first.id)
     assert (pending.text, pending.offered_payloads) == ("請問還欠多少", frozenset())
     assert await store.record_delivery(pending.id, [Reply("请选择", MENU)]) == "bot"
