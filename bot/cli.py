@@ -76,7 +76,7 @@ def _db_upgrade(args, settings: Settings) -> int:
 
 
 def _db_load(args, settings: Settings) -> int:
-    from bot.loans.fixtures import FixtureError, load_fixture, parse_fixture_text
+    from bot.loans.fixtures import FixtureError, parse_fixture_text
 
     try:
         specs = parse_fixture_text(args.file.read_text(encoding="utf-8"))

@@ -14,7 +14,6 @@ from bot.values.patterns import (
     NUMERIC,
     SIGN,
     SIGNS,
-    TOO_LARGE,
     Outcome,
     Rule,
     forms,
@@ -26,6 +25,7 @@ from bot.values.patterns import (
     seq,
     sign,
     signed,
+    size_problem,
 )
 
 PREFIXES = forms(
@@ -52,15 +52,10 @@ MAX_DECIMALS = 4  # what the money columns hold (NUMERIC(19, 4)); a currency may
 def money(value: Decimal | None) -> Outcome | None:
     if value is None or value.is_nan():
         return None
-    if value < 0:
-        return None, "negative"
-    if value >= TOO_LARGE:
-        return None, "too_large"
-    if value == 0:
-        return None, "zero"
-    if value.as_tuple().exponent < -MAX_DECIMALS:
-        return None, "too_many_decimals"
-    return plain(value), None
+    problem = size_problem(value)
+    if problem is None and value.as_tuple().exponent < -MAX_DECIMALS:
+        problem = "too_many_decimals"
+    return (None, problem) if problem else (plain(value), None)
 
 
 def amount(span: Span, today: date) -> Outcome | None:

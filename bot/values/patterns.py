@@ -147,20 +147,26 @@ def signed(span: Span) -> Decimal | None:
     return None if direction is None or value is None else direction * value
 
 
+def size_problem(value: Decimal) -> str | None:
+    """What rules out any quantity a borrower gives: below zero, absurdly large, or nothing."""
+    if value < 0:
+        return "negative"
+    if value >= TOO_LARGE:
+        return "too_large"
+    if value == 0:
+        return "zero"
+    return None
+
+
 def count(value: Decimal | None, unit: int = 1) -> Outcome | None:
     """A whole, positive count (instalments, days) as a value, else the problem with it."""
     if value is None or value.is_nan():
         return None
     value *= unit
-    if value < 0:
-        return None, "negative"
-    if value >= TOO_LARGE:
-        return None, "too_large"
-    if value == 0:
-        return None, "zero"
-    if value != value.to_integral_value():
-        return None, "not_a_whole_number"
-    return plain(value), None
+    problem = size_problem(value)
+    if problem is None and value != value.to_integral_value():
+        problem = "not_a_whole_number"
+    return (None, problem) if problem else (plain(value), None)
 
 
 def ignore(span: Span, today: date) -> Outcome:

@@ -1,8 +1,6 @@
 """The account actions answer from the database, for the conversation's borrower only."""
 from __future__ import annotations
 
-import pytest
-
 import actions.context
 from bot.db import Database
 from actions.account import (
