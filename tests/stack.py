@@ -86,11 +86,18 @@ class Stack:
         while time.monotonic() < deadline:
             for name, (process, _) in self.processes.items():
                 if process.poll() is not None:
-                    raise RuntimeError(f"{name} exited: see {self.log_dir / (name + '.log')}")
+                    raise RuntimeError(f"{name} exited with {process.returncode}:\n{self.log_tail(name)}")
             if all(_answers(url) for url in urls):
                 return
             time.sleep(1)
-        raise RuntimeError(f"the bot did not start in {STARTUP_SECONDS}s: logs in {self.log_dir}")
+        raise RuntimeError(f"the bot did not start in {STARTUP_SECONDS}s; gateway log:\n"
+                           f"{self.log_tail('gateway')}\nrasa log:\n{self.log_tail('rasa')}")
+
+    def log_tail(self, name: str, lines: int = 30) -> str:
+        """The end of a process's log, so a failed start explains itself in the test output."""
+        path = self.log_dir / f"{name}.log"
+        text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
 
     def stop_process(self, name: str) -> None:
         process, _ = self.processes[name]
