@@ -9,6 +9,7 @@ from actions.account import (  # noqa: F401 - registered with the SDK on import
     ActionShowDueDate,
     ActionShowPaymentMethods,
 )
+from actions.handoff import ActionHandOver  # noqa: F401
 from actions.negotiation import (  # noqa: F401
     ActionCreateArrangement,
     ActionDeclineArrangement,

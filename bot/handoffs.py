@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.db.models import AuditEvent, Conversation, Handoff
+from bot.clock import utcnow
+from bot.db.models import AuditEvent, Borrower, Conversation, Handoff
 from bot.loans.accounts import load_account
 from bot.money import format_money
 
@@ -38,6 +39,39 @@ def open_handoff(session: Session, conversation_id: str, borrower_id: str, reaso
                            conversation_id=conversation_id,
                            details={"reason": reason, "priority": handoff.priority}))
     return handoff
+
+
+# The intents a person must handle, and the handoff reason each opens.
+REASON_OF_INTENT = {
+    "distress": "distress", "hardship": "hardship", "dispute_debt": "dispute",
+    "complaint": "complaint", "legal_matter": "legal", "request_human": "human_requested",
+    "stop_contact": "stop_contact",
+}
+
+
+def hand_over(session: Session, conversation_id: str, borrower_id: str, reason: str) -> Handoff:
+    """Opens the handoff and does what the reason itself requires of the lender."""
+    if reason == "dispute":
+        hold_collection(session, borrower_id)
+    elif reason == "stop_contact":
+        record_opt_out(session, borrower_id)
+    return open_handoff(session, conversation_id, borrower_id, reason)
+
+
+def hold_collection(session: Session, borrower_id: str) -> None:
+    # The borrower disputes the debt: no collection on any of their loans with something
+    # outstanding until an agent has looked at it (the dispute rarely names the loan).
+    for loan in session.get(Borrower, borrower_id).loans:
+        loan.collection_hold = True
+        session.add(AuditEvent(actor="bot", action="collection_hold_set", borrower_id=borrower_id,
+                               loan_id=loan.id, details={"reason": "dispute"}))
+
+
+def record_opt_out(session: Session, borrower_id: str) -> None:
+    borrower = session.get(Borrower, borrower_id)
+    borrower.contact_opt_out_at = borrower.contact_opt_out_at or utcnow()
+    session.add(AuditEvent(actor=f"borrower:{borrower_id}", action="contact_opt_out",
+                           borrower_id=borrower_id))
 
 
 def summary(session: Session, borrower_id: str, reason: str) -> str:

@@ -71,6 +71,26 @@ borrowers:
         principal: "400.00"
         bills:
           - {{due_date: "{new_york - timedelta(days=15)}", principal: "400.00", interest: "8.00"}}
+  - id: b-3004
+    name: Kim Lo
+    language: en
+    timezone: America/New_York
+    loans:
+      - id: L-3004
+        currency: USD
+        principal: "300.00"
+        bills:
+          - {{due_date: "{new_york - timedelta(days=5)}", principal: "300.00", interest: "3.00"}}
+  - id: b-3005
+    name: 吴芳
+    language: zh
+    timezone: Asia/Shanghai
+    loans:
+      - id: L-3005
+        currency: CNY
+        principal: "800.00"
+        bills:
+          - {{due_date: "{shanghai - timedelta(days=5)}", principal: "800.00", interest: "8.00"}}
   - id: b-3002
     name: 周杰
     language: zh
