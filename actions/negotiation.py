@@ -132,13 +132,11 @@ class ValidateArrangementForm(FormValidationAction, ABC):
         if offer is None:
             return []
         owed = negotiation.owed_for_promise(account, offer.loan_id)
-        events, amount = [], tracker.get_slot("promise_amount")
+        events = []
         for slot, value in found.items():
-            invalid = negotiation.check_value(slot, value, offer, account.today, policy_book(),
-                                              owed=owed, amount=amount or "0.01")
+            invalid = negotiation.check_value(slot, value, offer, account.today, policy_book(), owed=owed)
             if invalid is None:
                 events.append(SlotSet(slot, value.value))
-                amount = value.value if slot == "promise_amount" else amount
             else:
                 send(dispatcher, negotiation.invalid_replies(
                     slot, offer, account.today, policy_book(), owed, language(tracker)))

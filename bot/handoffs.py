@@ -59,8 +59,8 @@ def hand_over(session: Session, conversation_id: str, borrower_id: str, reason: 
 
 
 def hold_collection(session: Session, borrower_id: str) -> None:
-    # The borrower disputes the debt: no collection on any of their loans with something
-    # outstanding until an agent has looked at it (the dispute rarely names the loan).
+    # The borrower disputes the debt: no collection on any of their loans until an agent has
+    # looked at it (a dispute rarely names the loan).
     for loan in session.get(Borrower, borrower_id).loans:
         loan.collection_hold = True
         session.add(AuditEvent(actor="bot", action="collection_hold_set", borrower_id=borrower_id,

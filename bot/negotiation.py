@@ -71,7 +71,7 @@ def pick(entities: list[dict], wanted: str) -> Value | None:
 
 
 def check_value(slot: str, value: Value, offer: Offer, today: date, book: PolicyBook,
-                owed: Decimal | None = None, amount: str | None = None) -> rules.Invalid | None:
+                owed: Decimal | None = None) -> rules.Invalid | None:
     """Why the borrower's value can't be used (None when it can)."""
     if value.problem or value.value is None:
         return rules.Invalid(value.problem or "not_understood", {})
@@ -83,8 +83,8 @@ def check_value(slot: str, value: Value, offer: Offer, today: date, book: Policy
     if slot == "first_payment_date":
         return rules.validate_first_date(value.value, today, policy)
     if slot == "promise_amount":
-        return rules.validate_promise(value.value, today, owed, today, policy)
-    return rules.validate_promise(amount, value.value, owed, today, policy)
+        return rules.validate_promise_amount(value.value, owed, policy)
+    return rules.validate_promise_date(value.value, today, policy)
 
 
 def invalid_replies(slot: str, offer: Offer, today: date, book: PolicyBook, owed: Decimal,

@@ -11,6 +11,7 @@ import pytest
 from bot.arrangements.terms import (
     add_months, deferral_terms, instalment_schedule, plan_terms, promise_terms,
     validate_deferral_days, validate_first_date, validate_instalment_count, validate_promise,
+    validate_promise_amount, validate_promise_date,
 )
 from bot.loans.balance import BillLine, loan_balance
 from bot.money import quantum
@@ -197,3 +198,11 @@ def test_partial_promises_when_the_policy_refuses_them():
     strict = replace(CNY, promise=replace(CNY.promise, allow_partial=False))
     assert reason(validate_promise("500", TODAY, OWED, TODAY, strict)) == "partial_not_allowed"
     assert validate_promise("1095.00", TODAY, OWED, TODAY, strict) is None
+
+
+def test_a_promise_date_is_checked_on_its_own_before_the_amount_is_known():
+    # The form may hear the date first: partial-payment rules must not judge a missing amount.
+    strict = replace(CNY, promise=replace(CNY.promise, allow_partial=False))
+    assert validate_promise_date(TODAY + timedelta(days=3), TODAY, strict) is None
+    assert reason(validate_promise_date(TODAY - timedelta(days=1), TODAY, strict)) == "in_past"
+    assert reason(validate_promise_amount("500", OWED, strict)) == "partial_not_allowed"

@@ -118,6 +118,10 @@ def validate_promise(
     amount: Decimal | str, on: date | str, owed: Decimal, today: date, policy: Policy
 ) -> Invalid | None:
     """Amount first, then date: the dialogue re-asks for the first thing that is wrong."""
+    return validate_promise_amount(amount, owed, policy) or validate_promise_date(on, today, policy)
+
+
+def validate_promise_amount(amount: Decimal | str, owed: Decimal, policy: Policy) -> Invalid | None:
     owed_text = _money(owed, policy.currency) if policy.currency else str(owed)
     value = _decimal(amount)
     if value is None or (policy.currency and quantize(value, policy.currency) != value):
@@ -128,6 +132,10 @@ def validate_promise(
         return Invalid("amount_above_owed", {"owed": owed_text})
     if value < owed and not policy.promise.allow_partial:
         return Invalid("partial_not_allowed", {"owed": owed_text})
+    return None
+
+
+def validate_promise_date(on: date | str, today: date, policy: Policy) -> Invalid | None:
     return _date_window(on, today, today + timedelta(days=policy.promise.horizon_days), "beyond_horizon")
 
 
