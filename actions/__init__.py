@@ -22,3 +22,4 @@ from actions.negotiation import (  # noqa: F401
     ValidatePromiseForm,
 )
 from actions.session import ActionSessionStart, ValidateSlotMappings  # noqa: F401
+from actions.understanding import ActionNotUnderstood  # noqa: F401

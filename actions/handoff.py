@@ -1,16 +1,19 @@
-"""Handing the conversation to a person for the cases a bot must not keep."""
+"""Handing the conversation to a person: for the cases a bot must not keep, and for the
+triggers the other actions detect (not understood twice, every offer refused, a refusal a
+person may set aside)."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused
+from rasa_sdk.events import ActionExecuted, ActiveLoop, ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
 
 from actions.context import ServiceUnavailable, borrower_id, in_transaction, language
 from bot.crisis import crisis_line
-from bot.db.models import Borrower
-from bot.handoffs import REASON_OF_INTENT, hand_over
+from bot.db.models import Borrower, Handoff
+from bot.handoffs import REASON_OF_INTENT, Offers, hand_over
 
 
 class ActionHandOver(Action):
@@ -26,11 +29,8 @@ class ActionHandOver(Action):
         reason = REASON_OF_INTENT.get(intent, "human_requested")
 
         def work(session):
-            borrower = borrower_id(session, tracker)
-            if borrower is None:
-                return None
-            hand_over(session, tracker.sender_id, borrower, reason)
-            return session.get(Borrower, borrower).timezone
+            handoff = record_handoff(session, tracker, reason)
+            return None if handoff is None else session.get(Borrower, handoff.borrower_id).timezone
 
         try:
             timezone = await in_transaction(work)
@@ -40,4 +40,32 @@ class ActionHandOver(Action):
             dispatcher.utter_message(response="utter_crisis_line",
                                      line=crisis_line(timezone, language(tracker)))
         dispatcher.utter_message(response="utter_handed_over")
-        return [ConversationPaused()]
+        return paused(tracker)
+
+
+def record_handoff(session: Session, tracker: Tracker, reason: str,
+                   offers: Offers | None = None) -> Handoff | None:
+    """Opens the handoff for the conversation's borrower, with the offers made and refused so
+    far (None when the conversation has no borrower)."""
+    borrower = borrower_id(session, tracker)
+    if borrower is None:
+        return None
+    return hand_over(session, tracker.sender_id, borrower, reason, offers or offers_in(tracker))
+
+
+def offers_in(tracker: Tracker) -> Offers:
+    return Offers(made=types_in(tracker, "offers_made"), declined=types_in(tracker, "offers_declined"))
+
+
+def types_in(tracker: Tracker, slot: str) -> tuple[str, ...]:
+    value = tracker.get_slot(slot)
+    return tuple(value) if isinstance(value, list) else ()  # a tracker from before held a count
+
+
+def paused(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The bot steps aside. A form in progress ends first, so that nothing is left half-asked
+    when a person hands the conversation back; and the turn ends with the listen Rasa would
+    have predicted had it not paused, so that the intent triggered on handing back is read as
+    a new message (rules only match a message that follows a listen)."""
+    form = [ActiveLoop(None), SlotSet("requested_slot", None)] if tracker.active_loop_name else []
+    return [*form, ConversationPaused(), ActionExecuted("action_listen")]

@@ -1,7 +1,9 @@
 """Agreeing deferrals, instalment plans and promises to pay (the forms and their steps).
 
 Offer → form (asks only for what is missing, re-asks with the allowed values) → proposal of
-the exact terms → the borrower's explicit yes creates the arrangement; a no re-offers.
+the exact terms → the borrower's explicit yes creates the arrangement; a no re-offers, until
+every offer has been refused: then a person takes over (negotiation_failed), as for a refusal
+a person may set aside (ineligible).
 """
 from __future__ import annotations
 
@@ -15,8 +17,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.context import ServiceUnavailable, borrower_id, in_transaction, language, send
+from actions.handoff import offers_in, paused, record_handoff
 from bot import negotiation
 from bot.arrangements.service import NotEligible
+from bot.handoffs import Offers
 from bot.loans.accounts import load_account
 from bot.negotiation import DEFERRAL, PLAN, PROMISE, Offer
 from bot.policy import load_policy
@@ -50,7 +54,8 @@ def _offer(tracker: Tracker, account) -> Offer | None:
 
 
 class ActionOffer(Action, ABC):
-    """Checks the request against policy: offers it (and the form starts) or explains why not."""
+    """Checks the request against policy: offers it (and the form starts) or explains why not,
+    handing over to a person when it is a refusal a person may set aside."""
 
     @property
     @abstractmethod
@@ -64,8 +69,12 @@ class ActionOffer(Action, ABC):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         def work(session):
             account = _account(session, tracker)
-            return None if account is None else negotiation.choose_offer(
-                session, account, self.type, policy_book())
+            if account is None:
+                return None
+            offer = negotiation.choose_offer(session, account, self.type, policy_book())
+            if negotiation.needs_person(offer):
+                record_handoff(session, tracker, "ineligible")
+            return offer
 
         try:
             offer = await in_transaction(work)
@@ -76,9 +85,13 @@ class ActionOffer(Action, ABC):
             dispatcher.utter_message(response="utter_no_account")
             return [SlotSet("arrangement_ok", False)]
         send(dispatcher, negotiation.offer_replies(offer, language(tracker)))
-        return [SlotSet("arrangement_ok", offer.ok), SlotSet("arrangement_type", self.type),
-                SlotSet("arrangement_loan", offer.loan_id), SlotSet("arrangement_terms", None),
-                *[SlotSet(slot, None) for slot in ALL_SLOTS]]
+        events = [SlotSet("arrangement_ok", offer.ok), SlotSet("arrangement_type", self.type),
+                  SlotSet("arrangement_loan", offer.loan_id), SlotSet("arrangement_terms", None),
+                  *[SlotSet(slot, None) for slot in ALL_SLOTS]]
+        if offer.ok:
+            made = negotiation.noted(offers_in(tracker).made, self.type)
+            return [*events, SlotSet("offers_made", list(made))]
+        return [*events, *paused(tracker)] if negotiation.needs_person(offer) else events
 
 
 class ActionOfferDeferral(ActionOffer):
@@ -221,16 +234,33 @@ class ActionCreateArrangement(Action):
 
 
 class ActionDeclineArrangement(Action):
-    """The borrower said no to the terms: nothing is recorded; offer to change or a person."""
+    """The borrower said no to the terms, or to the offer mid-form: nothing is recorded. The
+    other options are offered, or, once every one has been refused, a person takes over."""
 
     def name(self) -> Text:
         return "action_decline_arrangement"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(response="utter_arrangement_declined")
-        declined = (tracker.get_slot("offers_declined") or 0) + 1
-        return [*_cleared(), SlotSet("offers_declined", declined)]
+        so_far = offers_in(tracker)
+        offers = Offers(so_far.made, negotiation.noted(so_far.declined, tracker.get_slot("arrangement_type")))
+
+        def work(session) -> bool:
+            account = _account(session, tracker)
+            if account is None or not negotiation.every_offer_refused(session, account, offers, policy_book()):
+                return False
+            return record_handoff(session, tracker, "negotiation_failed", offers) is not None
+
+        try:
+            failed = await in_transaction(work)
+        except ServiceUnavailable:
+            failed = False  # the other options and the button for a person still help
+        events = [*_cleared(), SlotSet("offers_declined", list(offers.declined))]
+        if not failed:
+            dispatcher.utter_message(response="utter_arrangement_declined")
+            return events
+        dispatcher.utter_message(response="utter_handover_negotiation_failed")
+        return [*events, *paused(tracker)]
 
 
 def _cleared() -> list:

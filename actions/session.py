@@ -14,6 +14,11 @@ from bot.db.models import Borrower
 from bot.language import detect_script, language_of_script
 
 
+# Not carried into a new session: the offers made and refused belong to one sitting, so
+# that refusals from an earlier chat do not send today's first "no" straight to a person.
+FRESH_EACH_SESSION = {"session_started_metadata", "offers_made", "offers_declined"}
+
+
 class ActionSessionStart(Action):
     """Starts a session in the borrower's profile language, keeping earlier slots."""
 
@@ -26,7 +31,7 @@ class ActionSessionStart(Action):
         carried = [
             SlotSet(key, value)
             for key, value in tracker.slots.items()
-            if value is not None and key != "session_started_metadata"
+            if value is not None and key not in FRESH_EACH_SESSION
         ]
         events: List[Dict[Text, Any]] = [SessionStarted(), *carried]
         if tracker.get_slot("language") is None:
@@ -50,14 +55,15 @@ async def _profile_language(tracker: Tracker) -> Optional[str]:
 
 class ValidateSlotMappings(ValidationAction):
     """Sets `language` from every borrower message; a message with no language (digits,
-    emoji) keeps the language already in use."""
+    emoji), a button payload or an intent the gateway triggers (Rasa writes its text as
+    "EXTERNAL: <intent>") keeps the language already in use."""
 
     async def extract_language(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         text = tracker.latest_message.get("text") or ""
         detected = language_of_script(detect_script(text))
-        if detected is None or text.startswith("/"):
+        if detected is None or text.startswith(("/", "EXTERNAL: ")):
             return {}
         return {"language": detected}
 

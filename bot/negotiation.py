@@ -2,7 +2,9 @@
 
 Actions call these with a session; they return `Reply`s (response names and values, the
 wording being in domain.yml) and plain data, so the whole negotiation is testable without
-Rasa. Money and dates are formatted for the borrower's language here.
+Rasa. Money and dates are formatted for the borrower's language here. It also decides when
+the negotiation is a person's to carry on: a refusal a person could set aside, or a borrower
+who has said no to everything the bot can offer.
 """
 from __future__ import annotations
 
@@ -14,9 +16,10 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from bot.arrangements import terms as rules
+from bot.arrangements import TYPES, terms as rules
 from bot.arrangements.eligibility import promise_owed
 from bot.arrangements.service import create_arrangement, eligibility_of
+from bot.handoffs import Offers
 from bot.loans.accounts import Account
 from bot.money import format_money
 from bot.policy import PolicyBook
@@ -25,6 +28,14 @@ from bot.values.expected import as_expected
 from bot.values.extract import Value
 
 DEFERRAL, PLAN, PROMISE = "deferral", "instalment_plan", "promise_to_pay"
+
+# Refusals of policy limits that a person may weigh for this borrower (a debt older than
+# self-service allows, a second deferral, a plan in a currency the bot has none for): these
+# go to a person at once. The others are only explained: nothing overdue or owed leaves
+# nothing to arrange, a collection hold means a person already has the dispute, an active
+# arrangement stays as agreed, and an amount below the plan minimum is small enough to pay in
+# one go or by a promise, which the bot can take itself.
+PERSON_MAY_ALLOW = frozenset({"too_far_past_due", "recent_deferral", "no_minimum_configured"})
 
 
 @dataclass(frozen=True)
@@ -58,8 +69,28 @@ def offer_replies(offer: Offer, language: str) -> list[Reply]:
     details = _shown(offer.details, offer.currency, language)
     if offer.ok:
         return [Reply(f"utter_offer_{offer.type}", {"loan_id": offer.loan_id, **details})]
+    then = "utter_handover_ineligible" if needs_person(offer) else "utter_offer_human"
     return [Reply(f"utter_not_eligible_{offer.reason}", {"loan_id": offer.loan_id or "-", **details}),
-            Reply("utter_offer_human")]
+            Reply(then)]
+
+
+def needs_person(offer: Offer) -> bool:
+    """A refusal the bot hands to a person rather than only explaining."""
+    return not offer.ok and offer.reason in PERSON_MAY_ALLOW
+
+
+def every_offer_refused(session: Session, account: Account, offers: Offers, book: PolicyBook) -> bool:
+    """The borrower has said no to each arrangement they were offered or could be offered
+    today: offering yet again would only go round in circles."""
+    if not offers.declined:
+        return False
+    available = {type for type in TYPES if choose_offer(session, account, type, book).ok}
+    return (available | set(offers.made)) <= set(offers.declined)
+
+
+def noted(types: tuple[str, ...], type: str | None) -> tuple[str, ...]:
+    """`types` with `type` added once, in the order the conversation met them."""
+    return types if type is None or type in types else (*types, type)
 
 
 def pick(entities: list[dict], wanted: str) -> Value | None:

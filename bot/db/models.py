@@ -160,7 +160,16 @@ class Message(Base):
 
 
 class Handoff(Base):
+    """A conversation a person must take: open → claimed (by one agent) → closed, when the
+    agent either releases it to the bot (outcome "released") or ends it ("closed")."""
+
     __tablename__ = "handoffs"
+    __table_args__ = (
+        # One handoff a conversation that is not closed: two triggers at once open one case.
+        Index("uq_handoffs_one_active_per_conversation", "conversation_id", unique=True,
+              postgresql_where=text("status != 'closed'"), sqlite_where=text("status != 'closed'")),
+        Index("ix_handoffs_queue", "status", "priority", "created_at"),
+    )
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     conversation_id = Column(String(64), ForeignKey("conversations.id"), nullable=False, index=True)
@@ -170,6 +179,9 @@ class Handoff(Base):
     status = Column(String(16), nullable=False, default="open")  # open | claimed | closed
     summary = Column(Text, nullable=False, default="")
     claimed_by = Column(String(100), nullable=True)
+    claimed_at = Column(UTCDateTime(), nullable=True)
+    outcome = Column(String(16), nullable=True)  # released | closed, once closed
+    closed_at = Column(UTCDateTime(), nullable=True)
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
 

@@ -1,4 +1,5 @@
-"""The agent API (CONTRACT §5): logging in, and reading a borrower's account.
+"""The agent API (CONTRACT §5): logging in, reading a borrower's account, and recording an
+arrangement agreed with them. Handoffs are bot/gateway/handoff_api.py's.
 
 Every login attempt and every read of a borrower is audited, with actor `agent:<username>`.
 Passwords are never logged, audited or echoed.
@@ -14,22 +15,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.agents import USERNAME, check_password
+from bot.arrangements import by_agent
 from bot.db.models import Arrangement, AuditEvent, Borrower
 from bot.gateway.agent_auth import (
     authenticate_agent, in_transaction, issue_agent_token, unauthorised,
 )
 from bot.gateway.errors import ApiError
-from bot.gateway.keys import SETTINGS
+from bot.gateway.keys import LOGIN_THROTTLE, POLICY, SETTINGS
 from bot.loans.accounts import load_account
 from bot.money import quantize
 
 BAD_LOGIN = 'the body must be a JSON object with "username" and "password" strings'
 WRONG_CREDENTIALS = "the username or password is wrong"
+TOO_MANY_FAILURES = "too many failed logins; try again later"
 
 
 def setup(app: web.Application) -> None:
     app.router.add_post("/api/v1/agent/login", login)
     app.router.add_get("/api/v1/agent/borrowers/{id}", get_borrower)
+    app.router.add_post("/api/v1/agent/borrowers/{id}/arrangements", create_arrangement)
 
 
 async def login(request: web.Request) -> web.Response:
@@ -39,9 +43,16 @@ async def login(request: web.Request) -> web.Response:
     except ApiError:
         await in_transaction(request.app, _audit_malformed_login, raw)
         raise
+    throttle, keys = request.app[LOGIN_THROTTLE], (("user", username.lower()), ("address", request.remote))
+    wait = throttle.retry_after(*keys)
+    if wait:
+        await in_transaction(request.app, _audit_throttled, username)
+        raise ApiError(429, TOO_MANY_FAILURES, headers={"Retry-After": str(wait)})
     # bcrypt is slow on purpose: in the executor, like the database work.
     if not await in_transaction(request.app, _check_and_audit, username, password):
+        throttle.failed(*keys)
         raise unauthorised(WRONG_CREDENTIALS)
+    throttle.succeeded(keys[0])
     token = issue_agent_token(request.app[SETTINGS].agent_jwt_secret, username)
     return web.json_response({"token": token})
 
@@ -52,6 +63,42 @@ async def get_borrower(request: web.Request) -> web.Response:
     if view is None:
         raise ApiError(404, "no such borrower")
     return web.json_response(view)
+
+
+async def create_arrangement(request: web.Request) -> web.Response:
+    """An arrangement the agent agreed with the borrower, within policy (bot/arrangements/by_agent.py)."""
+    username = await authenticate_agent(request)
+    try:
+        arrangement_request = by_agent.parse_request(json.loads(await request.read() or b"null"))
+    except (ValueError, RecursionError):
+        raise ApiError(400, "the body must be a JSON object") from None
+    except by_agent.ArrangementRequestInvalid as error:
+        raise ApiError(400, str(error)) from None
+    borrower_id = request.match_info["id"]
+    try:
+        made = await in_transaction(request.app, _arrange, borrower_id, username, arrangement_request,
+                                    request.app[POLICY])
+    except LookupError:
+        raise ApiError(404, "the borrower has no such loan") from None
+    except by_agent.OutsidePolicy as refusal:
+        await in_transaction(request.app, _audit_refused_arrangement, borrower_id, username,
+                             arrangement_request, refusal)
+        status = 409 if refusal.reason == "active_arrangement" else 422
+        raise ApiError(status, str(refusal), reason=refusal.reason, details=refusal.details) from None
+    return web.json_response(made, status=201)
+
+
+def _arrange(session: Session, borrower_id: str, username: str, arrangement_request, book) -> dict:
+    return _arrangement(by_agent.arrange(session, borrower_id, username, arrangement_request, book))
+
+
+def _audit_refused_arrangement(session: Session, borrower_id: str, username: str,
+                               arrangement_request, refusal) -> None:
+    session.add(AuditEvent(
+        actor=f"agent:{username}", action="arrangement_refused", borrower_id=borrower_id,
+        loan_id=arrangement_request.loan_id[:64],
+        details={"type": arrangement_request.type, "reason": refusal.reason},
+    ))
 
 
 def _parse_login(raw: bytes) -> tuple[str, str]:
@@ -86,6 +133,11 @@ def _check_and_audit(session: Session, username: str, password: str) -> bool:
         session.add(AuditEvent(actor=_actor(username), action="agent_login_failed",
                                details=_named(username, {"reason": "wrong credentials"})))
     return ok
+
+
+def _audit_throttled(session: Session, username: str) -> None:
+    session.add(AuditEvent(actor=_actor(username), action="agent_login_failed",
+                           details=_named(username, {"reason": "too many failures"})))
 
 
 def _audit_malformed_login(session: Session, raw: bytes) -> None:

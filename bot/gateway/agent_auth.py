@@ -49,10 +49,11 @@ def agent_of_token(secret: str, token: str) -> str:
     return subject
 
 
-async def authenticate_agent(request: web.Request) -> str:
+async def authenticate_agent(request: web.Request, *, allow_query_token: bool = False) -> str:
     """The username of the request's agent; ApiError 401 for a missing, invalid or expired
-    token, or one whose agent is unknown or deactivated (checked on every request)."""
-    token = bearer_token(request)
+    token, or one whose agent is unknown or deactivated (checked on every request).
+    `?token=` only where a browser cannot send a header (the console's WebSocket)."""
+    token = bearer_token(request) or (request.query.get("token") if allow_query_token else None)
     if not token:
         raise unauthorised("a bearer token is required")
     try:

@@ -9,15 +9,19 @@ from aiohttp import WSCloseCode, web
 from sqlalchemy.exc import OperationalError
 
 from bot.db import Database
-from bot.gateway import agent_api, borrower_api, health
+from bot.gateway import agent_api, borrower_api, console, handoff_api, health
 from bot.gateway.access_log import AccessLog
 from bot.gateway.conversations import Conversations
 from bot.gateway.errors import json_errors
 from bot.gateway.hub import LocalHub
 from bot.gateway.inbound import MAX_BODY_BYTES
-from bot.gateway.keys import CONVERSATIONS, DATABASE, HUB, LOCKS, RASA, SETTINGS, SOCKETS
+from bot.gateway.keys import (
+    CONVERSATIONS, DATABASE, HUB, LOCKS, LOGIN_THROTTLE, POLICY, RASA, SETTINGS, SOCKETS,
+)
 from bot.gateway.locks import KeyedLocks
+from bot.gateway.login_throttle import LoginThrottle
 from bot.gateway.rasa_client import DEFAULT_TIMEOUT, RasaClient
+from bot.policy import load_policy
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -33,11 +37,13 @@ def create_app(
     caller's to dispose of; one made here from `settings.database_url` is disposed of here."""
     app = web.Application(middlewares=[json_errors], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
+    app[POLICY] = load_policy()  # a broken policy file stops the gateway here, not mid-chat
     app[DATABASE] = database or Database(settings.database_url)
     app[CONVERSATIONS] = Conversations(app[DATABASE])
     app[HUB] = LocalHub()
     app[RASA] = RasaClient(settings.rasa_url, settings.rasa_token, timeout=rasa_timeout)
     app[LOCKS] = KeyedLocks()
+    app[LOGIN_THROTTLE] = LoginThrottle()
     app[SOCKETS] = weakref.WeakSet()
     app[BACKGROUND] = set()
     app.on_startup.append(_upgrade_schema)
@@ -45,6 +51,8 @@ def create_app(
     app.on_cleanup.append(_close_clients(owns_database=database is None))
     borrower_api.setup(app)
     agent_api.setup(app)
+    handoff_api.setup(app)
+    console.setup(app)
     health.setup(app)
     return app
 

@@ -6,6 +6,7 @@ import logging
 
 from aiohttp import WSCloseCode, web
 
+from bot.gateway.agent_feed import handoff_changed, message_added
 from bot.gateway.auth import authenticate
 from bot.gateway.conversations import ConversationRef
 from bot.gateway.errors import ApiError
@@ -38,10 +39,12 @@ async def post_chat(request: web.Request) -> web.Response:
         received = await request.app[CONVERSATIONS].add_borrower_message(conversation.id, text)
         try:
             if received.status == "handoff":  # a person answers: the bot stays out of it
-                status, replies = received.status, await _holding(request.app, conversation, received)
+                status, replies = received.status, await _to_agent(request.app, conversation, received)
             else:
                 status, replies = await _deliver_pending(
                     request.app, conversation, borrower_id, received.script)
+                if status == "handoff":  # the bot handed over just now: the queue shows it
+                    await handoff_changed(request.app, await request.app[CONVERSATIONS].active_case(conversation.id))
         except BotUnavailable as error:
             await _audit_unavailable(request.app, conversation, borrower_id, error)
             raise ApiError(503, BOT_UNAVAILABLE, conversation_id=conversation.id) from None
@@ -104,14 +107,18 @@ async def _deliver_pending(
     return status, replies
 
 
-async def _holding(app: web.Application, conversation: ConversationRef, received) -> list[Reply]:
-    """Tells the borrower, once, that a person will answer."""
+async def _to_agent(app: web.Application, conversation: ConversationRef, received) -> list[Reply]:
+    """Shows the message to the agents; tells the borrower, once, that a person will answer."""
+    if received.handed_off:
+        await handoff_changed(app, received.case)
+    await message_added(app, received.case, received.message)
     if not received.handed_off:
         return []
     language = "en" if received.script == "en" else "zh"
     reply = in_script(Reply(HOLDING[language], []), received.script)
-    await app[CONVERSATIONS].add_bot_message(conversation.id, reply)
+    message = await app[CONVERSATIONS].add_bot_message(conversation.id, reply)
     await app[HUB].publish(conversation.id, {"from": "bot", **reply.as_json()})
+    await message_added(app, received.case, message)
     return [reply]
 
 

@@ -14,6 +14,7 @@ from typing import Any, Callable, TypeVar
 from sqlalchemy import select, text as sql
 from sqlalchemy.orm import Session
 
+from bot.casework import active_case_of
 from bot.db import Database
 from bot.db.models import AuditEvent, Borrower, Conversation, Message, utcnow
 from bot.gateway.outbound import Reply
@@ -40,6 +41,8 @@ class Received:
     script: str | None
     status: str  # bot | handoff
     handed_off: bool  # a person takes over from this message on
+    message: dict[str, Any]  # as agents see it (see `agent_event`)
+    case: dict[str, Any] | None = None  # the handoff, when a person has the conversation
 
 
 @dataclass(frozen=True)
@@ -75,10 +78,13 @@ class Conversations:
         (so a message is never both answered and still pending); returns the status."""
         return await self._run(_record_delivery, message_id, replies)
 
-    async def add_bot_message(self, conversation_id: str, reply: Reply) -> None:
-        message = Message(conversation_id=conversation_id, sender="bot", text=reply.text,
-                          buttons=reply.buttons or None)
-        await self._run(lambda s: s.add(message))
+    async def add_bot_message(self, conversation_id: str, reply: Reply) -> dict[str, Any]:
+        """Keeps a message the gateway itself says; returns it as agents see it."""
+        return await self._run(_add_bot_message, conversation_id, reply)
+
+    async def active_case(self, conversation_id: str) -> dict[str, Any] | None:
+        """The conversation's handoff that is not closed, as agents see it."""
+        return await self._run(_active_case, conversation_id)
 
     async def history(self, conversation_id: str) -> list[dict[str, Any]]:
         return await self._run(_history, conversation_id)
@@ -124,9 +130,25 @@ def _add_borrower_message(session: Session, conversation_id: str, text: str) -> 
     conversation.script = next_script(conversation.script, text)
     conversation.updated_at = utcnow()
     handed_off = _hand_off_if_flagged(session, conversation)
-    session.add(Message(conversation_id=conversation_id, sender="borrower", text=text,
-                        delivered=conversation.status == "handoff"))
-    return Received(conversation.script, conversation.status, handed_off)
+    message = Message(conversation_id=conversation_id, sender="borrower", text=text,
+                      delivered=conversation.status == "handoff")
+    session.add(message)
+    session.flush()
+    return Received(conversation.script, conversation.status, handed_off, agent_event(message),
+                    _active_case(session, conversation_id))
+
+
+def _add_bot_message(session: Session, conversation_id: str, reply: Reply) -> dict[str, Any]:
+    message = Message(conversation_id=conversation_id, sender="bot", text=reply.text,
+                      buttons=reply.buttons or None)
+    session.add(message)
+    session.flush()
+    return agent_event(message)
+
+
+def _active_case(session: Session, conversation_id: str) -> dict[str, Any] | None:
+    case = active_case_of(session, conversation_id)
+    return None if case is None else case.as_json()
 
 
 def _hand_off_if_flagged(session: Session, conversation: Conversation) -> bool:
@@ -177,6 +199,12 @@ def _history(session: Session, conversation_id: str) -> list[dict[str, Any]]:
         select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
     ).scalars()
     return [_event(message) for message in messages]
+
+
+def agent_event(message: Message) -> dict[str, Any]:
+    """A message as the agent console shows it: with its id and the agent who wrote it."""
+    return {"id": message.id, "from": message.sender, "text": message.text,
+            "at": message.created_at.isoformat(), "agent": message.agent_username}
 
 
 def _event(message: Message) -> dict[str, Any]:

@@ -13,13 +13,17 @@ from bot.db import Database
 from bot.gateway.conversations import Conversations
 from bot.gateway.hub import Hub
 from bot.gateway.locks import KeyedLocks
+from bot.gateway.login_throttle import LoginThrottle
 from bot.gateway.rasa_client import RasaClient
+from bot.policy import PolicyBook
 from bot.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
+POLICY = web.AppKey("policy", PolicyBook)  # what agents may agree (policy.yml)
 DATABASE = web.AppKey("database", Database)
 CONVERSATIONS = web.AppKey("conversations", Conversations)
 HUB = web.AppKey("hub", Hub)
 RASA = web.AppKey("rasa", RasaClient)
 LOCKS = web.AppKey("locks", KeyedLocks)
+LOGIN_THROTTLE = web.AppKey("login_throttle", LoginThrottle)
 SOCKETS = web.AppKey("sockets", weakref.WeakSet)  # open WebSockets, closed on shutdown

@@ -1,12 +1,15 @@
-"""The one way the gateway talks to Rasa: the token-protected channel of bot/channel.py."""
+"""How the gateway talks to Rasa: borrower messages through the token-protected channel of
+bot/channel.py; handing a conversation back from an agent through Rasa's HTTP API."""
 from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 
 WEBHOOK_PATH = "/webhooks/gateway/webhook"
+HANDED_BACK_INTENT = "EXTERNAL_handed_back"  # domain.yml: the bot greets the borrower again
 DEFAULT_TIMEOUT = 30.0
 HEALTH_TIMEOUT = 5.0
 
@@ -25,21 +28,45 @@ class RasaClient:
     async def send(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> list[dict]:
         """Rasa's replies to one borrower message, as Rasa's collecting channel lists them."""
         body = {"sender": conversation_id, "message": text, "metadata": metadata}
-        headers = {"Authorization": f"Bearer {self._token}"}
+        answer = await self._post(WEBHOOK_PATH, body, headers={"Authorization": f"Bearer {self._token}"})
+        if not isinstance(answer, list):
+            raise BotUnavailable("rasa answered something other than a list of replies")
+        return [reply for reply in answer if isinstance(reply, dict)]
+
+    async def resume(self, conversation_id: str) -> None:
+        """Un-pauses a conversation an agent had: Rasa's `resume` event, through its HTTP API
+        (loopback, behind its token)."""
+        await self._post(self._conversation(conversation_id) + "/tracker/events",
+                         [{"event": "resume"}], params=self._api_params())
+
+    async def greet_back(self, conversation_id: str) -> list[dict]:
+        """What the bot says on taking a conversation back from an agent."""
+        answer = await self._post(self._conversation(conversation_id) + "/trigger_intent",
+                                  {"name": HANDED_BACK_INTENT}, params=self._api_params())
+        messages = answer.get("messages") if isinstance(answer, dict) else None
+        return [reply for reply in messages or [] if isinstance(reply, dict)]
+
+    def _api_params(self) -> dict[str, str]:
+        return {"token": self._token, "include_events": "NONE"}
+
+    @staticmethod
+    def _conversation(conversation_id: str) -> str:
+        return f"/conversations/{quote(conversation_id, safe='')}"
+
+    async def _post(self, path: str, body: Any, *, headers: dict | None = None,
+                    params: dict | None = None) -> Any:
         try:
             async with self._http().post(
-                self._base_url + WEBHOOK_PATH, json=body, headers=headers, timeout=self._timeout
+                self._base_url + path, json=body, headers=headers, params=params,
+                timeout=self._timeout,
             ) as response:
                 if response.status != 200:
                     raise BotUnavailable(f"rasa answered HTTP {response.status}")
-                answer = await response.json(content_type=None)
+                return await response.json(content_type=None)
         except asyncio.TimeoutError:
             raise BotUnavailable("rasa did not answer in time") from None
         except (aiohttp.ClientError, ValueError) as error:  # ValueError: not JSON
             raise BotUnavailable(f"rasa unreachable ({type(error).__name__})") from None
-        if not isinstance(answer, list):
-            raise BotUnavailable("rasa answered something other than a list of replies")
-        return [reply for reply in answer if isinstance(reply, dict)]
 
     async def is_up(self) -> bool:
         try:

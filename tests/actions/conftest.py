@@ -71,3 +71,32 @@ async def run(action, sender_id: str, language: str = "en", text: str = "how muc
     dispatcher = CollectingDispatcher()
     events = await action.run(dispatcher, tracker(sender_id, language, text), {})
     return dispatcher.messages, events
+
+
+def conversation(sender_id: str, said: list, *, language: str = "en", slots: dict | None = None,
+                 active_loop: str | None = None) -> Tracker:
+    """A tracker in which the borrower said `said` in order, the last being the latest message:
+    each an intent name, or an event dict put in as it is (a session start)."""
+    events = []
+    for item in said:
+        if isinstance(item, dict):
+            events.append(item)
+            continue
+        events += [{"event": "action", "name": "action_listen"},
+                   {"event": "user", "text": f"({item})",
+                    "parse_data": {"intent": {"name": item, "confidence": 0.9}, "entities": []}}]
+    latest = next(event for event in reversed(events) if event["event"] == "user")
+    return Tracker.from_dict({
+        "sender_id": sender_id, "slots": {"language": language, **(slots or {})},
+        "latest_message": {"text": latest["text"], **latest["parse_data"]}, "events": events,
+        "paused": False, "followup_action": None,
+        "active_loop": {"name": active_loop} if active_loop else {},
+        "latest_action_name": "action_listen",
+    })
+
+
+async def run_on(action, tracker: Tracker):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, {})
+    return dispatcher.messages, events
+

@@ -59,11 +59,12 @@ def test_chinese_instalment_plan_with_a_digression_and_a_bad_count(stack):
     assert amounts == [Decimal("333.33"), Decimal("333.33"), Decimal("333.34")]
 
 
-def test_beyond_policy_is_explained_and_a_person_offered(stack):
+def test_beyond_policy_is_explained_and_handed_to_a_person(stack):
     wang = Chat(stack, "b-1001")  # 39 days past due: no self-service deferral (30 at most)
-    replies = wang.say("能不能延期还款")
+    status, body = wang.request("POST", "/api/v1/chat", {"text": "能不能延期还款"})
+    replies = [message["text"] for message in body["messages"]]
     assert replies[0].startswith("借款 L-1001 已逾期 39 天，超过了自助办理的 30 天上限")
-    assert "工作人员" in replies[1]
+    assert "工作人员" in replies[1] and body["status"] == "handoff"  # reason: ineligible
     assert arrangements(stack, "L-1001") == []
 
 

@@ -11,6 +11,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.db.models import AuditEvent, Conversation, Message
+from bot.handoffs import hand_over
 from bot.settings import Settings
 from bot.tokens import issue_borrower_token
 
@@ -61,8 +62,12 @@ class FakeRasa:
 
     Replies: "menu" → a Simplified reply with buttons (plus an image and a custom payload the
     gateway must drop); text with 欠 → a Simplified balance line with a button; "slow…" →
-    answers after 0.3 s; "hang" → after 2 s; "human" → sets the conversation to handoff in the
-    database first, as the handoff action does; anything else → "echo: <text>".
+    answers after 0.3 s; "hang" → after 2 s; "human" → opens a handoff in the database first,
+    as the handoff action does; anything else → "echo: <text>".
+
+    Rasa's HTTP API, as the gateway uses it to hand a conversation back (`?token=`):
+    `POST /conversations/{id}/tracker/events` (recorded in `.events`) and
+    `POST /conversations/{id}/trigger_intent` (recorded in `.triggered`; answers a greeting).
     """
 
     def __init__(self, database) -> None:
@@ -72,12 +77,40 @@ class FakeRasa:
         self.in_flight: dict[str, int] = defaultdict(int)
         self.max_in_flight: dict[str, int] = defaultdict(int)
         self.max_in_flight_total = 0
+        self.events: list[tuple[str, list]] = []
+        self.triggered: list[tuple[str, str]] = []
+        self.api_down = False  # True: the HTTP API answers 500
 
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/webhooks/gateway/webhook", self.webhook)
+        app.router.add_post("/conversations/{id}/tracker/events", self.append_events)
+        app.router.add_post("/conversations/{id}/trigger_intent", self.trigger_intent)
         app.router.add_get("/", self.hello)
         return app
+
+    async def append_events(self, request: web.Request) -> web.Response:
+        refused = self._refuse_api(request)
+        if refused is not None:
+            return refused
+        self.events.append((request.match_info["id"], await request.json()))
+        return web.json_response({"sender_id": request.match_info["id"]})
+
+    async def trigger_intent(self, request: web.Request) -> web.Response:
+        refused = self._refuse_api(request)
+        if refused is not None:
+            return refused
+        sender, name = request.match_info["id"], (await request.json())["name"]
+        self.triggered.append((sender, name))
+        return web.json_response({"tracker": {}, "messages": [
+            {"recipient_id": sender, "text": "您好，我是智能助手，又回来为您服务了。"}]})
+
+    def _refuse_api(self, request: web.Request) -> web.Response | None:
+        if request.query.get("token") != RASA_TOKEN:
+            return web.json_response({"error": "unauthorised"}, status=401)
+        if self.api_down:
+            return web.json_response({"error": "down"}, status=500)
+        return None
 
     async def hello(self, request: web.Request) -> web.Response:
         return web.Response(text="Hello from Rasa: fake")
@@ -94,7 +127,7 @@ class FakeRasa:
             self.received.append(body)
             await self._pause_for(text)
             if text == "human":
-                await asyncio.to_thread(self._set_status, sender, "handoff")
+                await asyncio.to_thread(self._hand_over, sender)
             return web.json_response(self.replies(sender, text))
         finally:
             self.in_flight[sender] -= 1
@@ -127,9 +160,10 @@ class FakeRasa:
         elif text == "hang":
             await asyncio.sleep(2)
 
-    def _set_status(self, conversation_id: str, status: str) -> None:
+    def _hand_over(self, conversation_id: str) -> None:
         with self.database.transaction() as session:
-            session.get(Conversation, conversation_id).status = status
+            borrower_id = session.get(Conversation, conversation_id).borrower_id
+            hand_over(session, conversation_id, borrower_id, "human_requested")
 
 
 def messages_of(database, conversation_id: str) -> list[Message]:

@@ -366,3 +366,15 @@ async def test_unknown_borrower_is_404_and_audited(agent_gateway, loans):
 async def test_login_and_view_are_only_their_methods(agent_gateway):
     await _error(await agent_gateway.get(LOGIN), 405)
     await _error(await agent_gateway.post(borrower_path("b-1001"), headers=agent_bearer()), 405)
+
+
+async def test_repeated_failed_logins_are_slowed_down_and_audited(agent_gateway, loans):
+    for _ in range(5):
+        response = await agent_gateway.post(LOGIN, json={"username": "alice", "password": "guess"})
+        assert response.status == 401
+    # Even the right password now waits: a guesser learns nothing from the sixth try.
+    blocked = await agent_gateway.post(LOGIN, json={"username": "alice", "password": PASSWORD})
+    assert await _error(blocked, 429) == "too many failed logins; try again later"
+    assert 0 < int(blocked.headers["Retry-After"]) <= 15 * 60
+    reasons = [e.details["reason"] for e in audit_events(loans, "agent_login_failed")]
+    assert reasons == ["wrong credentials"] * 5 + ["too many failures"]
