@@ -1,17 +1,17 @@
 """The borrower chat API (CONTRACT §4): send a message, read the history, follow live."""
 from __future__ import annotations
 
-import asyncio
 import logging
 
-from aiohttp import WSCloseCode, web
+from aiohttp import web
 
 from bot.gateway.agent_feed import handoff_changed, message_added
 from bot.gateway.auth import authenticate
 from bot.gateway.conversations import ConversationRef
 from bot.gateway.errors import ApiError
 from bot.gateway.inbound import parse_chat_body, text_for_rasa
-from bot.gateway.keys import CONVERSATIONS, HUB, LOCKS, RASA, SOCKETS
+from bot.gateway.keys import CONVERSATIONS, HUB, LOCKS, RASA
+from bot.gateway.live_socket import stream
 from bot.gateway.outbound import Reply, in_script, replies_from_rasa
 from bot.gateway.rasa_client import BotUnavailable
 from bot.handoffs import HOLDING
@@ -21,7 +21,6 @@ logger = logging.getLogger(__name__)
 BOT_UNAVAILABLE = (
     "the assistant is temporarily unavailable; your message is kept and will be answered"
 )
-HEARTBEAT_SECONDS = 25.0
 
 
 def setup(app: web.Application) -> None:
@@ -68,18 +67,7 @@ async def chat_socket(request: web.Request) -> web.WebSocketResponse:
     # Browsers cannot set headers on a WebSocket, hence `?token=` here (and only here).
     borrower_id = await authenticate(request, allow_query_token=True)
     conversation = await current_conversation(request.app, borrower_id)
-    socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS)
-    await socket.prepare(request)
-    request.app[SOCKETS].add(socket)
-    async with request.app[HUB].subscribe(conversation.id) as events:
-        forwarding = asyncio.create_task(_forward(events, socket))
-        try:
-            async for _ in socket:  # reading handles pings and closing; input is ignored
-                pass
-        finally:
-            forwarding.cancel()
-            await asyncio.gather(forwarding, return_exceptions=True)
-    return socket
+    return await stream(request, conversation.id, b"reload the history")
 
 
 async def current_conversation(app: web.Application, borrower_id: str) -> ConversationRef:
@@ -130,13 +118,3 @@ async def _audit_unavailable(
         "bot_unavailable", actor="system", borrower_id=borrower_id,
         conversation_id=conversation.id, details={"reason": str(error)},
     )
-
-
-async def _forward(events, socket: web.WebSocketResponse) -> None:
-    async for event in events:
-        try:
-            await socket.send_json(event)
-        except ConnectionError:
-            return
-    # The subscription ended (the listener fell behind): the client reloads the history.
-    await socket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"reload the history")

@@ -6,11 +6,10 @@ transaction, tells the borrower's and the agents' live channels, and audits refu
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any, Callable
 
-from aiohttp import WSCloseCode, web
+from aiohttp import web
 
 from bot import casework
 from bot.db.models import AuditEvent
@@ -19,7 +18,8 @@ from bot.gateway.agent_feed import AGENTS, handoff_changed, message_added
 from bot.gateway.conversations import agent_event
 from bot.gateway.errors import ApiError
 from bot.gateway.inbound import parse_chat_body
-from bot.gateway.keys import CONVERSATIONS, HUB, LOCKS, RASA, SOCKETS
+from bot.gateway.keys import CONVERSATIONS, HUB, LOCKS, RASA
+from bot.gateway.live_socket import stream
 from bot.gateway.outbound import Reply, in_script, replies_from_rasa
 from bot.gateway.rasa_client import BotUnavailable
 
@@ -29,7 +29,6 @@ HANDOFFS = "/api/v1/agent/handoffs"
 STATUS_WORDS = {"open": ("open",), "claimed": ("claimed",), "closed": ("closed",),
                 "active": ("open", "claimed")}
 BOT_UNREACHABLE = "the bot is unreachable, so the conversation stays with you; try again shortly"
-HEARTBEAT_SECONDS = 25.0
 
 
 def setup(app: web.Application) -> None:
@@ -99,19 +98,8 @@ async def close(request: web.Request) -> web.Response:
 
 async def agent_socket(request: web.Request) -> web.WebSocketResponse:
     agent = await authenticate_agent(request, allow_query_token=True)
-    socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS)
-    await socket.prepare(request)
-    request.app[SOCKETS].add(socket)
     await in_transaction(request.app, _audit_connected, agent)
-    async with request.app[HUB].subscribe(AGENTS) as events:
-        forwarding = asyncio.create_task(_forward(events, socket))
-        try:
-            async for _ in socket:  # reading handles pings and closing; input is ignored
-                pass
-        finally:
-            forwarding.cancel()
-            await asyncio.gather(forwarding, return_exceptions=True)
-    return socket
+    return await stream(request, AGENTS, b"reload the queue")
 
 
 # --- in a transaction ------------------------------------------------------------------------
@@ -194,16 +182,6 @@ async def _say(app: web.Application, case: dict, replies: list[Reply]) -> None:
         message = await app[CONVERSATIONS].add_bot_message(case["conversation_id"], reply)
         await app[HUB].publish(case["conversation_id"], {"from": "bot", **reply.as_json()})
         await message_added(app, case, message)
-
-
-async def _forward(events, socket: web.WebSocketResponse) -> None:
-    async for event in events:
-        try:
-            await socket.send_json(event)
-        except ConnectionError:
-            return
-    # The subscription ended (the console fell behind): it reloads the queue.
-    await socket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"reload the queue")
 
 
 def _handoff_id(request: web.Request) -> int:
