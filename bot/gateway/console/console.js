@@ -31,6 +31,8 @@
     promise_to_pay: "Promise to pay",
   };
 
+  const RESYNC_MS = 60000;
+
   const state = {
     token: null,
     username: null,
@@ -47,6 +49,7 @@
     reconnectAttempt: 0,
     reconnectTimer: null,
     ticker: null,
+    resync: null,
     clockOffset: 0, // server clock minus ours, when they differ by more than a few seconds
     bannerKind: null,
     busy: false,
@@ -297,6 +300,9 @@
     loadQueue();
     connect();
     if (!state.ticker) state.ticker = setInterval(tick, 1000);
+    // The live feed is per gateway process: a handoff another process announced, or an
+    // event lost on the way, still shows within a minute.
+    if (!state.resync) state.resync = setInterval(() => { if (state.token) loadQueue(); }, RESYNC_MS);
   }
 
   // --- live: the WebSocket ---------------------------------------------------------------
