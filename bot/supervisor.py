@@ -25,7 +25,8 @@ def commands(settings: Settings, model: Path) -> dict[str, list[str]]:
         "actions": [str(bin_dir / "rasa"), "run", "actions", "--actions", "actions",
                     "--port", str(settings.action_port)],
         "rasa": [str(bin_dir / "rasa"), "run", "--model", str(model), "--enable-api",
-                 "--auth-token", settings.rasa_token, "--interface", "127.0.0.1",
+                 # One argument: a token that starts with "-" must not read as an option.
+                 f"--auth-token={settings.rasa_token}", "--interface", "127.0.0.1",
                  "--port", rasa_port, "--credentials", "credentials.yml",
                  "--endpoints", "endpoints.yml"],
         "gateway": [sys.executable, "-m", "bot", "gateway"],

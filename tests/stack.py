@@ -58,7 +58,7 @@ class Stack:
             "actions": [rasa, "run", "actions", "--actions", "actions",
                         "--port", str(self.ports["actions"])],
             "rasa": [rasa, "run", "--model", str(self.model), "--enable-api",
-                     "--auth-token", self.rasa_token, "--interface", "127.0.0.1",
+                     f"--auth-token={self.rasa_token}", "--interface", "127.0.0.1",
                      "--port", str(self.ports["rasa"]), "--credentials", "credentials.yml",
                      "--endpoints", "endpoints.yml"],
             "gateway": [sys.executable, "-m", "bot", "gateway"],
