@@ -15,7 +15,7 @@ from bot.clock import utcnow
 from bot.db.models import AuditEvent, Borrower, Conversation, Handoff, Message
 from bot.language import language_of_script
 from bot.loans.accounts import load_account
-from bot.money import format_money
+from bot.money import quantize
 
 PRIORITY = {
     "distress": 1,
@@ -140,9 +140,14 @@ def _loans(account) -> str:
     if account is None or not account.balances:
         return "none"
     return "; ".join(
-        f"{b.loan_id} {format_money(b.overdue_amount, b.currency, 'en')} overdue, "
+        f"{b.loan_id} {_amount(b.overdue_amount, b.currency)} overdue, "
         f"{b.days_past_due} days past due" for b in account.balances
     )
+
+
+def _amount(amount, currency: str) -> str:
+    # The ISO code, as the console shows it: "$" or "¥" alone would not say which currency.
+    return f"{currency} {format(quantize(amount, currency), ',f')}"
 
 
 def _names(types: tuple[str, ...]) -> str:

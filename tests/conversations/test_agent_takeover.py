@@ -74,7 +74,7 @@ def test_an_agent_takes_over_and_hands_back_to_the_bot(stack, borrower_and_agent
     ruth.say("I want to talk to a real person")
     case = console.case_of("b-4001")
     assert (case["reason"], case["priority"], case["language"]) == ("human_requested", 4, "en")
-    assert "L-4001 £257.50 overdue, 12 days past due" in case["summary"]
+    assert "L-4001 GBP 257.50 overdue, 12 days past due" in case["summary"]
 
     assert console.call("POST", f"/api/v1/agent/handoffs/{case['id']}/claim")[0] == 200
     assert console.call("POST", f"/api/v1/agent/handoffs/{case['id']}/messages",
