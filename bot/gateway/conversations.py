@@ -129,11 +129,11 @@ def _add_borrower_message(session: Session, conversation_id: str, text: str) -> 
     conversation = session.get(Conversation, conversation_id)
     conversation.script = next_script(conversation.script, text)
     conversation.updated_at = utcnow()
-    handed_off = _hand_off_if_flagged(session, conversation)
-    message = Message(conversation_id=conversation_id, sender="borrower", text=text,
-                      delivered=conversation.status == "handoff")
+    message = Message(conversation_id=conversation_id, sender="borrower", text=text)
     session.add(message)
-    session.flush()
+    session.flush()  # first: the handoff's summary quotes it
+    handed_off = _hand_off_if_flagged(session, conversation)
+    message.delivered = conversation.status == "handoff"  # for the bot only in a bot's chat
     return Received(conversation.script, conversation.status, handed_off, agent_event(message),
                     _active_case(session, conversation_id))
 

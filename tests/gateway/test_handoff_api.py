@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.agents import add_agent
 from bot.clock import today_in
-from bot.db.models import Arrangement, Conversation, Handoff
+from bot.db.models import Arrangement, Borrower, Conversation, Handoff
 from bot.gateway.agent_auth import issue_agent_token
 from bot.handoffs import open_handoff
 from bot.loans.fixtures import load_fixture, parse_fixture_text
@@ -272,3 +272,13 @@ async def test_a_refusal_names_what_the_policy_allows(gateway, overdue_borrower)
     answer = await gateway.post("/api/v1/agent/borrowers/b-9/arrangements", headers=agent(),
                                 json={"loan_id": "L-9", "type": "deferral", "days": 45})
     assert (await answer.json())["details"] == {"min": 1, "max": 30}
+
+
+async def test_a_broken_arrangement_hands_the_next_message_to_a_person(gateway, fake_rasa, borrowers):
+    with borrowers.transaction() as session:
+        session.get(Borrower, "b-2").needs_agent_reason = "negotiation_failed"
+    answer = await (await gateway.post("/api/v1/chat", json={"text": "hi, about my plan"}, headers=bearer("b-2"))).json()
+    assert answer["status"] == "handoff" and answer["messages"][0]["text"].startswith("Thanks for your message")
+    assert fake_rasa.received == []
+    [case] = await queue(gateway)
+    assert case["reason"] == "negotiation_failed" and "“hi, about my plan”" in case["summary"]
