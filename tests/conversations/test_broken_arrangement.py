@@ -43,5 +43,6 @@ def test_broken_promise_hands_the_next_chat_to_a_person(stack):
         assert session.get(Arrangement, "promise-broken-1").status == "broken"
         [handoff] = session.execute(select(Handoff).where(Handoff.borrower_id == "b-3003")).scalars()
         assert (handoff.reason, handoff.priority, handoff.status) == ("negotiation_failed", 3, "open")
-        assert "L-3003 $408.00 overdue" in handoff.summary
+        assert "L-3003 USD 408.00 overdue" in handoff.summary
+        assert "Borrower said: “hi, how much do I owe?”" in handoff.summary
     database.dispose()
