@@ -1,7 +1,6 @@
 """What every action needs: the database, the conversation's borrower and language."""
 from __future__ import annotations
 
-import asyncio
 import logging
 from functools import lru_cache
 from typing import Callable, TypeVar
@@ -32,13 +31,8 @@ def database() -> Database:
 
 async def in_transaction(work: Callable[[Session], T]) -> T:
     """Run `work` in its own session and transaction, off the event loop."""
-
-    def run() -> T:
-        with database().transaction() as session:
-            return work(session)
-
     try:
-        return await asyncio.to_thread(run)
+        return await database().run(work)
     except SQLAlchemyError as error:
         logger.exception("loan database unavailable")
         raise ServiceUnavailable() from error

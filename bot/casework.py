@@ -10,14 +10,14 @@ actor `agent:<username>`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Iterable
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.clock import utcnow
+from bot.clock import isoformat, utcnow
 from bot.db.models import AuditEvent, Borrower, Conversation, Handoff, Message
+from bot.handoffs import active_handoff
 from bot.language import language_of_script
 
 STATUSES = ("open", "claimed", "closed")
@@ -57,9 +57,9 @@ class CaseView:
         return {
             "id": h.id, "conversation_id": h.conversation_id, "borrower_id": h.borrower_id,
             "borrower_name": self.borrower_name, "reason": h.reason, "priority": h.priority,
-            "status": h.status, "created_at": _iso(h.created_at), "updated_at": _iso(h.updated_at),
-            "claimed_by": h.claimed_by, "claimed_at": _iso(h.claimed_at),
-            "closed_at": _iso(h.closed_at), "outcome": h.outcome,
+            "status": h.status, "created_at": isoformat(h.created_at), "updated_at": isoformat(h.updated_at),
+            "claimed_by": h.claimed_by, "claimed_at": isoformat(h.claimed_at),
+            "closed_at": isoformat(h.closed_at), "outcome": h.outcome,
             "language": self.language, "script": self.script, "summary": h.summary,
         }
 
@@ -67,34 +67,24 @@ class CaseView:
 def queue(session: Session, statuses: Iterable[str]) -> list[CaseView]:
     """Most urgent first, then oldest first (CONTRACT §5)."""
     rows = session.execute(
-        select(Handoff, Borrower.name, Borrower.language, Conversation.script)
-        .join(Borrower, Borrower.id == Handoff.borrower_id)
-        .join(Conversation, Conversation.id == Handoff.conversation_id)
+        _cases()
         .where(Handoff.status.in_(list(statuses)))
         .order_by(Handoff.priority, Handoff.created_at, Handoff.id)
         .limit(QUEUE_LIMIT)
     ).all()
-    return [_view(handoff, name, profile, script) for handoff, name, profile, script in rows]
+    return [_view(*row) for row in rows]
 
 
 def case(session: Session, handoff_id: int) -> CaseView:
-    row = session.execute(
-        select(Handoff, Borrower.name, Borrower.language, Conversation.script)
-        .join(Borrower, Borrower.id == Handoff.borrower_id)
-        .join(Conversation, Conversation.id == Handoff.conversation_id)
-        .where(Handoff.id == handoff_id)
-    ).one_or_none()
+    row = session.execute(_cases().where(Handoff.id == handoff_id)).one_or_none()
     if row is None:
         raise CaseNotFound(handoff_id)
     return _view(*row)
 
 
 def active_case_of(session: Session, conversation_id: str) -> CaseView | None:
-    handoff_id = session.execute(
-        select(Handoff.id)
-        .where(Handoff.conversation_id == conversation_id, Handoff.status != "closed")
-    ).scalar_one_or_none()
-    return None if handoff_id is None else case(session, handoff_id)
+    handoff = active_handoff(session, conversation_id)
+    return None if handoff is None else case(session, handoff.id)
 
 
 def transcript(session: Session, conversation_id: str) -> list[Message]:
@@ -189,6 +179,13 @@ def _why_not(handoff: Handoff, agent: str, verb: str) -> str:
     return f"claim this handoff before you {verb} it"
 
 
+def _cases():
+    # A handoff with what the queue shows beside it: the borrower's name and languages.
+    return (select(Handoff, Borrower.name, Borrower.language, Conversation.script)
+            .join(Borrower, Borrower.id == Handoff.borrower_id)
+            .join(Conversation, Conversation.id == Handoff.conversation_id))
+
+
 def _view(handoff: Handoff, name: str, profile_language: str, script: str | None) -> CaseView:
     return CaseView(handoff, name, language_of_script(script) or profile_language, script)
 
@@ -201,6 +198,3 @@ def _audit(session: Session, agent: str, action: str, handoff: Handoff,
         details={"handoff_id": handoff.id, "status": handoff.status, **(details or {})},
     ))
 
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()

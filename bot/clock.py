@@ -9,6 +9,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def isoformat(value: date | datetime | None) -> str | None:
+    """ISO 8601 for JSON, None kept as null."""
+    return None if value is None else value.isoformat()
+
+
 def zone(name: str | None, default: str = "UTC") -> ZoneInfo:
     try:
         return ZoneInfo(name or default)

@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.arrangements import TYPES
 from bot.arrangements import terms as rules
 from bot.arrangements.eligibility import promise_owed
 from bot.arrangements.service import NotEligible, create_arrangement, eligibility_of
-from bot.db.models import Arrangement, Conversation
-from bot.loans.accounts import load_account
+from bot.db.models import Arrangement
+from bot.loans.accounts import load_account, open_conversation
 from bot.loans.balance import LoanBalance
 from bot.policy import Policy, PolicyBook
 
@@ -89,10 +88,11 @@ def arrange(session: Session, borrower_id: str, agent: str, request: Request,
     if not eligibility.ok:
         raise OutsidePolicy(eligibility.reason, eligibility.details)
     terms = _terms(request, balance, account.today, book.for_currency(balance.currency))
+    conversation = open_conversation(session, borrower_id)  # where the agent agreed it
     try:
         arrangement, _ = create_arrangement(
             session, loan_id=balance.loan_id, type=request.type, terms=terms,
-            conversation_id=_open_conversation(session, borrower_id),
+            conversation_id=conversation.id if conversation else None,
             created_by=f"agent:{agent}", idempotency_key=None,
         )
     except NotEligible as refusal:  # another arrangement won the race
@@ -131,10 +131,3 @@ def _text(value: object) -> str:
     # A JSON float is never money: only strings and whole numbers are read.
     return str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
 
-
-def _open_conversation(session: Session, borrower_id: str) -> str | None:
-    return session.execute(
-        select(Conversation.id)
-        .where(Conversation.borrower_id == borrower_id, Conversation.status != "closed")
-        .order_by(Conversation.created_at.desc()).limit(1)
-    ).scalar_one_or_none()

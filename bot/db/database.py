@@ -1,14 +1,17 @@
 """Engine and transactions. One `Database` per process; one session per unit of work."""
 from __future__ import annotations
 
+import asyncio
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
 
 
 class Database:
@@ -22,6 +25,16 @@ class Database:
         """A session whose work commits on success and rolls back on any error."""
         with self._sessions() as session, session.begin():
             yield session
+
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """`work(session, *args)` in one short transaction, in the default executor, so that
+        an event loop (the gateway's, the action server's) never waits on the database."""
+
+        def unit() -> T:
+            with self.transaction() as session:
+                return work(session, *args)
+
+        return await asyncio.get_running_loop().run_in_executor(None, unit)
 
     def upgrade(self) -> None:
         """Create or migrate the schema to the newest revision."""

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.agents import USERNAME, check_password
 from bot.arrangements import by_agent
+from bot.clock import isoformat
 from bot.db.models import Arrangement, AuditEvent, Borrower
 from bot.gateway.agent_auth import (
     authenticate_agent, in_transaction, issue_agent_token, unauthorised,
@@ -178,7 +179,7 @@ def _borrower_view(session: Session, borrower_id: str, username: str) -> dict[st
         "name": borrower.name,
         "language": borrower.language,
         "timezone": borrower.timezone,
-        "contact_opt_out_at": _iso(borrower.contact_opt_out_at),
+        "contact_opt_out_at": isoformat(borrower.contact_opt_out_at),
         "loans": [
             _loan(loan, balance, arrangements.get(loan.id, []))
             for loan, balance in zip(borrower.loans, account.balances)
@@ -195,7 +196,7 @@ def _loan(loan, balance, arrangements: list[Arrangement]) -> dict[str, Any]:
         "overdue_amount": _money(balance.overdue_amount, currency),
         "days_past_due": balance.days_past_due,
         "outstanding": _money(balance.outstanding, currency),
-        "next_due_date": _iso(balance.next_due_date),
+        "next_due_date": isoformat(balance.next_due_date),
         "collection_hold": bool(loan.collection_hold),
         "arrangements": [_arrangement(arrangement) for arrangement in arrangements],
     }
@@ -220,7 +221,7 @@ def _arrangement(arrangement: Arrangement) -> dict[str, Any]:
         "id": arrangement.id,
         "type": arrangement.type,
         "status": arrangement.status,
-        "created_at": _iso(arrangement.created_at),
+        "created_at": isoformat(arrangement.created_at),
         "created_by": arrangement.created_by,
         "terms": arrangement.terms,
     }
@@ -228,7 +229,3 @@ def _arrangement(arrangement: Arrangement) -> dict[str, Any]:
 
 def _money(amount: Decimal, currency: str) -> str:
     return format(quantize(amount, currency), "f")  # "2145.00": never an exponent
-
-
-def _iso(value) -> str | None:
-    return None if value is None else value.isoformat()

@@ -6,7 +6,6 @@ refused by the borrower API (see bot/gateway/auth.py).
 """
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, TypeVar
 
@@ -16,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Agent
-from bot.gateway.auth import bearer_token
+from bot.gateway.auth import request_token
 from bot.gateway.errors import ApiError
 from bot.gateway.keys import DATABASE, SETTINGS
 from bot.tokens import ALGORITHM, InvalidToken
@@ -53,7 +52,7 @@ async def authenticate_agent(request: web.Request, *, allow_query_token: bool = 
     """The username of the request's agent; ApiError 401 for a missing, invalid or expired
     token, or one whose agent is unknown or deactivated (checked on every request).
     `?token=` only where a browser cannot send a header (the console's WebSocket)."""
-    token = bearer_token(request) or (request.query.get("token") if allow_query_token else None)
+    token = request_token(request, allow_query_token)
     if not token:
         raise unauthorised("a bearer token is required")
     try:
@@ -66,14 +65,8 @@ async def authenticate_agent(request: web.Request, *, allow_query_token: bool = 
 
 
 async def in_transaction(app: web.Application, work: Callable[..., T], *args: Any) -> T:
-    """`work(session, *args)` in one short transaction, in the default executor."""
-    database = app[DATABASE]
-
-    def unit() -> T:
-        with database.transaction() as session:
-            return work(session, *args)
-
-    return await asyncio.get_running_loop().run_in_executor(None, unit)
+    """`work(session, *args)` in one short transaction, off the event loop."""
+    return await app[DATABASE].run(work, *args)
 
 
 def unauthorised(message: str) -> ApiError:

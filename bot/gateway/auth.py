@@ -13,7 +13,7 @@ _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="chat"'}
 async def authenticate(request: web.Request, *, allow_query_token: bool = False) -> str:
     """The borrower id of the request's token; ApiError 401 for a missing, invalid or expired
     token, or one whose borrower the database does not know."""
-    token = bearer_token(request) or (request.query.get("token") if allow_query_token else None)
+    token = request_token(request, allow_query_token)
     if not token:
         raise _unauthorised("a bearer token is required")
     try:
@@ -26,6 +26,11 @@ async def authenticate(request: web.Request, *, allow_query_token: bool = False)
     if not await request.app[CONVERSATIONS].borrower_exists(borrower_id):
         raise _unauthorised("the token is invalid or expired")
     return borrower_id
+
+
+def request_token(request: web.Request, allow_query_token: bool) -> str | None:
+    """The bearer token; or `?token=` where a browser cannot send a header (a WebSocket)."""
+    return bearer_token(request) or (request.query.get("token") if allow_query_token else None)
 
 
 def bearer_token(request: web.Request) -> str | None:

@@ -5,8 +5,6 @@ event loop never waits on the database.
 """
 from __future__ import annotations
 
-import asyncio
-import functools
 import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
@@ -20,9 +18,9 @@ from bot.db.models import AuditEvent, Borrower, Conversation, Message, utcnow
 from bot.gateway.outbound import Reply
 from bot.handoffs import open_handoff
 from bot.language import next_script
+from bot.loans.accounts import open_conversation
 
 T = TypeVar("T")
-CLOSED = "closed"
 
 
 @dataclass(frozen=True)
@@ -99,20 +97,11 @@ class Conversations:
         await self._run(lambda s: s.execute(sql("SELECT 1")))
 
     async def _run(self, work: Callable[..., T], *args: Any) -> T:
-        def unit() -> T:
-            with self._database.transaction() as session:
-                return work(session, *args)
-
-        return await asyncio.get_running_loop().run_in_executor(None, functools.partial(unit))
+        return await self._database.run(work, *args)
 
 
 def _current(session: Session, borrower_id: str) -> ConversationRef:
-    conversation = session.execute(
-        select(Conversation)
-        .where(Conversation.borrower_id == borrower_id, Conversation.status != CLOSED)
-        .order_by(Conversation.created_at, Conversation.id)
-        .limit(1)
-    ).scalar_one_or_none()
+    conversation = open_conversation(session, borrower_id)
     timezone = session.execute(
         select(Borrower.timezone).where(Borrower.id == borrower_id)
     ).scalar_one_or_none()
@@ -134,8 +123,8 @@ def _add_borrower_message(session: Session, conversation_id: str, text: str) -> 
     session.flush()  # first: the handoff's summary quotes it
     handed_off = _hand_off_if_flagged(session, conversation)
     message.delivered = conversation.status == "handoff"  # for the bot only in a bot's chat
-    return Received(conversation.script, conversation.status, handed_off, agent_event(message),
-                    _active_case(session, conversation_id))
+    case = _active_case(session, conversation_id) if conversation.status == "handoff" else None
+    return Received(conversation.script, conversation.status, handed_off, agent_event(message), case)
 
 
 def _add_bot_message(session: Session, conversation_id: str, reply: Reply) -> dict[str, Any]:

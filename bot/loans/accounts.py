@@ -49,6 +49,16 @@ def balance_of(loan: Loan, today: date) -> LoanBalance:
     return loan_balance(loan.id, loan.currency, loan.principal, bills, today)
 
 
+def open_conversation(session: Session, borrower_id: str) -> Conversation | None:
+    """The borrower's conversation that is not closed: the one they are writing in."""
+    return session.execute(
+        select(Conversation)
+        .where(Conversation.borrower_id == borrower_id, Conversation.status != "closed")
+        .order_by(Conversation.created_at, Conversation.id)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
 def borrower_of_conversation(session: Session, conversation_id: str) -> str | None:
     return session.execute(
         select(Conversation.borrower_id).where(Conversation.id == conversation_id)
