@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import ServiceUnavailable, borrower_id, in_transaction, language, send
 from bot.loans.accounts import Account, load_account
-from bot.statements import (
+from bot.replies.account import (
     Reply,
     balance_replies,
     charges_replies,

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from bot.db import Database
 from bot.loans.accounts import borrower_of_conversation
-from bot.settings import Settings
-from bot.statements import Reply
+from bot.runtime.settings import Settings
+from bot.replies.reply import Reply
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -11,9 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.context import ServiceUnavailable, borrower_id, in_transaction, language
-from bot.crisis import crisis_line
+from bot.handoffs.crisis import crisis_line
 from bot.db.models import Borrower, Handoff
-from bot.handoffs import REASON_OF_INTENT, Offers, hand_over
+from bot.handoffs.opening import REASON_OF_INTENT, hand_over
+from bot.handoffs.summary import Offers
 
 
 class ActionHandOver(Action):

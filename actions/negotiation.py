@@ -18,12 +18,12 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions.context import ServiceUnavailable, borrower_id, in_transaction, language, send
 from actions.handoff import offers_in, paused, record_handoff
-from bot import negotiation
+from bot.arrangements import negotiation
 from bot.arrangements.service import NotEligible
-from bot.handoffs import Offers
+from bot.handoffs.summary import Offers
 from bot.loans.accounts import load_account
-from bot.negotiation import DEFERRAL, PLAN, PROMISE, Offer
-from bot.policy import load_policy
+from bot.arrangements.negotiation import DEFERRAL, PLAN, PROMISE, Offer
+from bot.arrangements.policy import load_policy
 
 FORM_SLOTS = {
     DEFERRAL: ["deferral_days"],

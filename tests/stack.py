@@ -12,7 +12,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT
+from bot.runtime.settings import PROJECT_ROOT
 
 TEST_MODEL = PROJECT_ROOT / "models" / "test" / "test.tar.gz"
 STARTUP_SECONDS = 240

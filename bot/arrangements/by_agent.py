@@ -21,7 +21,7 @@ from bot.arrangements.service import NotEligible, create_arrangement, eligibilit
 from bot.db.models import Arrangement
 from bot.loans.accounts import load_account, open_conversation
 from bot.loans.balance import LoanBalance
-from bot.policy import Policy, PolicyBook
+from bot.arrangements.policy import Policy, PolicyBook
 
 # What an agent reads when policy says no (reason codes of eligibility.py and terms.py).
 REFUSALS = {

@@ -13,7 +13,7 @@ from typing import Iterable, Protocol
 
 from bot.loans.balance import LoanBalance
 from bot.money import quantize
-from bot.policy import Policy
+from bot.arrangements.policy import Policy
 
 ACTIVE = "active"
 

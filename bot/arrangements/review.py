@@ -17,9 +17,10 @@ from typing import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import audit
 from bot.clock import today_in
-from bot.db.models import Arrangement, AuditEvent, Payment
-from bot.policy import PolicyBook
+from bot.db.models import Arrangement, Payment
+from bot.arrangements.policy import PolicyBook
 
 ZERO = Decimal(0)
 FLAGGED_WHEN_BROKEN = {"instalment_plan", "promise_to_pay"}
@@ -90,7 +91,6 @@ def _settle(session: Session, arrangement: Arrangement, outcome: str, today: dat
     if outcome == "broken" and arrangement.type in FLAGGED_WHEN_BROKEN:
         borrower.needs_agent_reason = NEGOTIATION_FAILED
         details["needs_agent_reason"] = NEGOTIATION_FAILED
-    session.add(AuditEvent(
-        actor="system", action=f"arrangement_{outcome}", borrower_id=borrower.id,
-        loan_id=arrangement.loan_id, conversation_id=arrangement.conversation_id, details=details,
-    ))
+    audit.record(session, audit.SYSTEM, f"arrangement_{outcome}", borrower_id=borrower.id,
+                 loan_id=arrangement.loan_id, conversation_id=arrangement.conversation_id,
+                 details=details)

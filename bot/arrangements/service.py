@@ -15,14 +15,15 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import audit
 from bot.arrangements import TYPES
 from bot.arrangements.eligibility import (
     ArrangementRecord, Eligibility, check_deferral, check_instalment_plan, check_promise,
 )
 from bot.clock import utcnow
-from bot.db.models import Arrangement, AuditEvent, Loan
+from bot.db.models import Arrangement, Loan
 from bot.loans.accounts import balance_of
-from bot.policy import PolicyBook
+from bot.arrangements.policy import PolicyBook
 
 CHECKS = {"deferral": check_deferral, "instalment_plan": check_instalment_plan, "promise_to_pay": check_promise}
 
@@ -132,8 +133,6 @@ def _recheck(session: Session, loan: Loan) -> None:
 
 
 def _audit(session: Session, actor: str, action: str, loan: Loan, arrangement: Arrangement, extra: dict) -> None:
-    session.add(AuditEvent(
-        actor=actor, action=action, borrower_id=loan.borrower_id, loan_id=loan.id,
-        conversation_id=arrangement.conversation_id,
-        details={"arrangement_id": arrangement.id, "type": arrangement.type, **extra},
-    ))
+    audit.record(session, actor, action, borrower_id=loan.borrower_id, loan_id=loan.id,
+                 conversation_id=arrangement.conversation_id,
+                 details={"arrangement_id": arrangement.id, "type": arrangement.type, **extra})

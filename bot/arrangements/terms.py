@@ -13,7 +13,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from bot.loans.balance import LoanBalance
 from bot.money import PLAIN_DECIMAL, quantize, quantum
-from bot.policy import Policy
+from bot.arrangements.policy import Policy
 
 
 @dataclass(frozen=True)

@@ -1,33 +1,38 @@
-"""The gateway application: `create_app` builds it, `serve` runs it (`python -m bot gateway`)."""
+"""The gateway application: `create_app` builds it, `serve` runs it (`python -m bot gateway`).
+
+What lives as long as the application (the database engine, the client for Rasa, background
+work) is set up and torn down by `cleanup_ctx` contexts, in order, each undoing only its own.
+"""
 from __future__ import annotations
 
 import asyncio
 import logging
 import weakref
+from typing import AsyncIterator, Callable
 
 from aiohttp import WSCloseCode, web
 from sqlalchemy.exc import OperationalError
 
+from bot.arrangements.policy import load_policy
 from bot.db import Database
-from bot.gateway import agent_api, borrower_api, console, handoff_api, health
 from bot.gateway.access_log import AccessLog
+from bot.gateway.agent.login_throttle import LoginThrottle
 from bot.gateway.conversations import Conversations
 from bot.gateway.errors import json_errors
-from bot.gateway.hub import LocalHub
 from bot.gateway.inbound import MAX_BODY_BYTES
 from bot.gateway.keys import (
     CONVERSATIONS, DATABASE, HUB, LOCKS, LOGIN_THROTTLE, POLICY, RASA, SETTINGS, SOCKETS,
 )
+from bot.gateway.live.hub import LocalHub
 from bot.gateway.locks import KeyedLocks
-from bot.gateway.login_throttle import LoginThrottle
 from bot.gateway.rasa_client import DEFAULT_TIMEOUT, RasaClient
-from bot.policy import load_policy
-from bot.settings import Settings
+from bot.gateway.routes import add_routes
+from bot.runtime.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-BACKGROUND = web.AppKey("background", set)  # tasks to cancel on cleanup
 SCHEMA_RETRY_SECONDS = (1, 2, 5, 10, 30)  # then every 30 s
+Lifetime = Callable[[web.Application], AsyncIterator[None]]
 
 
 def create_app(
@@ -45,15 +50,12 @@ def create_app(
     app[LOCKS] = KeyedLocks()
     app[LOGIN_THROTTLE] = LoginThrottle()
     app[SOCKETS] = weakref.WeakSet()
-    app[BACKGROUND] = set()
-    app.on_startup.append(_upgrade_schema)
+    app.cleanup_ctx.extend([
+        _database_lifetime(owned=database is None),
+        _rasa_lifetime,
+    ])
     app.on_shutdown.append(_close_sockets)
-    app.on_cleanup.append(_close_clients(owns_database=database is None))
-    borrower_api.setup(app)
-    agent_api.setup(app)
-    handoff_api.setup(app)
-    console.setup(app)
-    health.setup(app)
+    add_routes(app)
     return app
 
 
@@ -68,14 +70,34 @@ def serve(settings: Settings) -> None:
     )
 
 
-async def _upgrade_schema(app: web.Application) -> None:
-    # A database that is down must not keep the gateway from answering (503s, /healthz):
-    # keep trying in the background. Any other failure (a broken migration) stops startup.
+def _database_lifetime(*, owned: bool) -> Lifetime:
+    async def lifetime(app: web.Application) -> AsyncIterator[None]:
+        upgrading = await _upgrade_schema(app[DATABASE])
+        yield
+        if upgrading is not None:
+            upgrading.cancel()
+            await asyncio.gather(upgrading, return_exceptions=True)
+        if owned:
+            app[DATABASE].dispose()
+
+    return lifetime
+
+
+async def _rasa_lifetime(app: web.Application) -> AsyncIterator[None]:
+    yield
+    await app[RASA].close()
+
+
+async def _upgrade_schema(database: Database) -> asyncio.Task | None:
+    """Brings the schema up to date. A database that is down must not keep the gateway from
+    answering (503s, /healthz): then it keeps trying in a background task, returned to be
+    cancelled on cleanup. Any other failure (a broken migration) stops startup."""
     try:
-        await _in_thread(app[DATABASE].upgrade)
+        await _in_thread(database.upgrade)
     except OperationalError as error:
         logger.error("database unavailable at startup (%s); retrying in the background", error.orig)
-        app[BACKGROUND].add(asyncio.create_task(_upgrade_until_done(app[DATABASE])))
+        return asyncio.create_task(_upgrade_until_done(database))
+    return None
 
 
 async def _upgrade_until_done(database: Database) -> None:
@@ -97,17 +119,5 @@ async def _close_sockets(app: web.Application) -> None:
         await socket.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
 
 
-def _close_clients(*, owns_database: bool):
-    async def close(app: web.Application) -> None:
-        for task in app[BACKGROUND]:
-            task.cancel()
-        await asyncio.gather(*app[BACKGROUND], return_exceptions=True)
-        await app[RASA].close()
-        if owns_database:
-            app[DATABASE].dispose()
-
-    return close
-
-
-async def _in_thread(work) -> None:
+async def _in_thread(work: Callable[[], None]) -> None:
     await asyncio.get_running_loop().run_in_executor(None, work)

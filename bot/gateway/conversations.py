@@ -12,11 +12,12 @@ from typing import Any, Callable, TypeVar
 from sqlalchemy import select, text as sql
 from sqlalchemy.orm import Session
 
-from bot.casework import active_case_of
+from bot import audit
+from bot.handoffs.casework import active_case_of
 from bot.db import Database
-from bot.db.models import AuditEvent, Borrower, Conversation, Message, utcnow
-from bot.gateway.outbound import Reply
-from bot.handoffs import open_handoff
+from bot.db.models import Borrower, Conversation, Message, utcnow
+from bot.gateway.outbound import ChatMessage
+from bot.handoffs.opening import open_handoff
 from bot.language import next_script
 from bot.loans.accounts import open_conversation
 
@@ -71,12 +72,12 @@ class Conversations:
     async def pending(self, conversation_id: str) -> list[PendingMessage]:
         return await self._run(_pending, conversation_id)
 
-    async def record_delivery(self, message_id: int, replies: list[Reply]) -> str:
+    async def record_delivery(self, message_id: int, replies: list[ChatMessage]) -> str:
         """Marks the message delivered and keeps the bot's replies, in one transaction
         (so a message is never both answered and still pending); returns the status."""
         return await self._run(_record_delivery, message_id, replies)
 
-    async def add_bot_message(self, conversation_id: str, reply: Reply) -> dict[str, Any]:
+    async def add_bot_message(self, conversation_id: str, reply: ChatMessage) -> dict[str, Any]:
         """Keeps a message the gateway itself says; returns it as agents see it."""
         return await self._run(_add_bot_message, conversation_id, reply)
 
@@ -89,9 +90,8 @@ class Conversations:
 
     async def audit(self, action: str, *, actor: str, borrower_id: str,
                     conversation_id: str, details: dict | None = None) -> None:
-        event = AuditEvent(actor=actor, action=action, borrower_id=borrower_id,
-                           conversation_id=conversation_id, details=details)
-        await self._run(lambda s: s.add(event))
+        await self._run(lambda s: audit.record(s, actor, action, borrower_id=borrower_id,
+                                               conversation_id=conversation_id, details=details))
 
     async def ping(self) -> None:
         await self._run(lambda s: s.execute(sql("SELECT 1")))
@@ -109,8 +109,8 @@ def _current(session: Session, borrower_id: str) -> ConversationRef:
         return ConversationRef(conversation.id, conversation.status, conversation.script, timezone)
     conversation = Conversation(id=uuid.uuid4().hex, borrower_id=borrower_id, status="bot")
     session.add(conversation)
-    session.add(AuditEvent(actor=f"borrower:{borrower_id}", action="conversation_started",
-                           borrower_id=borrower_id, conversation_id=conversation.id))
+    audit.record(session, audit.borrower(borrower_id), "conversation_started",
+                 borrower_id=borrower_id, conversation_id=conversation.id)
     return ConversationRef(conversation.id, conversation.status, None, timezone, created=True)
 
 
@@ -127,7 +127,7 @@ def _add_borrower_message(session: Session, conversation_id: str, text: str) -> 
     return Received(conversation.script, conversation.status, handed_off, agent_event(message), case)
 
 
-def _add_bot_message(session: Session, conversation_id: str, reply: Reply) -> dict[str, Any]:
+def _add_bot_message(session: Session, conversation_id: str, reply: ChatMessage) -> dict[str, Any]:
     message = Message(conversation_id=conversation_id, sender="bot", text=reply.text,
                       buttons=reply.buttons or None)
     session.add(message)
@@ -173,7 +173,7 @@ def _payloads_before(session: Session, conversation_id: str, message_id: int) ->
     return frozenset(b["payload"] for b in buttons or () if isinstance(b, dict) and "payload" in b)
 
 
-def _record_delivery(session: Session, message_id: int, replies: list[Reply]) -> str:
+def _record_delivery(session: Session, message_id: int, replies: list[ChatMessage]) -> str:
     message = session.get(Message, message_id)
     message.delivered = True
     for reply in replies:

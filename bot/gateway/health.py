@@ -12,10 +12,6 @@ logger = logging.getLogger(__name__)
 DATABASE_TIMEOUT = 5.0
 
 
-def setup(app: web.Application) -> None:
-    app.router.add_get("/healthz", healthz)
-
-
 async def healthz(request: web.Request) -> web.Response:
     rasa, database = await asyncio.gather(
         request.app[RASA].is_up(), _database_up(request.app)

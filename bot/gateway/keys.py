@@ -11,12 +11,12 @@ from aiohttp import web
 
 from bot.db import Database
 from bot.gateway.conversations import Conversations
-from bot.gateway.hub import Hub
+from bot.gateway.live.hub import Hub
 from bot.gateway.locks import KeyedLocks
-from bot.gateway.login_throttle import LoginThrottle
+from bot.gateway.agent.login_throttle import LoginThrottle
 from bot.gateway.rasa_client import RasaClient
-from bot.policy import PolicyBook
-from bot.settings import Settings
+from bot.arrangements.policy import PolicyBook
+from bot.runtime.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
 POLICY = web.AppKey("policy", PolicyBook)  # what agents may agree (policy.yml)

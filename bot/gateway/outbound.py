@@ -8,7 +8,10 @@ from bot.language import HANT, to_traditional
 
 
 @dataclass(frozen=True)
-class Reply:
+class ChatMessage:
+    """What the borrower reads: rendered text and its buttons (a `bot.replies.Reply` is what
+    the bot means to say; Rasa, or the gateway itself, renders it into one of these)."""
+
     text: str
     buttons: list[dict[str, str]] = field(default_factory=list)  # [{"title", "payload"}]
 
@@ -16,13 +19,13 @@ class Reply:
         return {"text": self.text, "buttons": [dict(button) for button in self.buttons]}
 
 
-def replies_from_rasa(answer: Iterable[Any]) -> list[Reply]:
+def replies_from_rasa(answer: Iterable[Any]) -> list[ChatMessage]:
     """Text replies with their buttons; images, custom payloads and empty texts are left out."""
     replies = []
     for item in answer:
         text = item.get("text") if isinstance(item, dict) else None
         if isinstance(text, str) and text.strip():
-            replies.append(Reply(text, _buttons(item.get("buttons"))))
+            replies.append(ChatMessage(text, _buttons(item.get("buttons"))))
     return replies
 
 
@@ -37,12 +40,12 @@ def _buttons(raw: Any) -> list[dict[str, str]]:
     ]
 
 
-def in_script(reply: Reply, script: str | None) -> Reply:
+def in_script(reply: ChatMessage, script: str | None) -> ChatMessage:
     """The bot writes Simplified; a borrower writing Traditional reads Traditional.
     Payloads are never converted: they go back to Rasa as they came."""
     if script != HANT:
         return reply
-    return Reply(
+    return ChatMessage(
         to_traditional(reply.text),
         [{"title": to_traditional(b["title"]), "payload": b["payload"]} for b in reply.buttons],
     )

@@ -1,5 +1,5 @@
 """How the gateway talks to Rasa: borrower messages through the token-protected channel of
-bot/channel.py; handing a conversation back from an agent through Rasa's HTTP API."""
+bot/rasa/channel.py; handing a conversation back from an agent through Rasa's HTTP API."""
 from __future__ import annotations
 
 import asyncio

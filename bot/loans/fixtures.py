@@ -15,7 +15,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import AuditEvent, Bill, Borrower, Loan
+from bot import audit
+from bot.db.models import Bill, Borrower, Loan
 from bot.money import InvalidAmount, parse_amount
 
 LANGUAGES = ("zh", "en")
@@ -83,7 +84,7 @@ def parse_fixture_text(text: str) -> list[BorrowerSpec]:
     return specs
 
 
-def load_fixture(session: Session, specs: list[BorrowerSpec], actor: str = "system") -> dict[str, int]:
+def load_fixture(session: Session, specs: list[BorrowerSpec], actor: str = audit.SYSTEM) -> dict[str, int]:
     counts = {"borrowers": 0, "loans": 0, "bills": 0}
     for spec in specs:
         borrower = session.get(Borrower, spec.id) or Borrower(id=spec.id)
@@ -94,7 +95,7 @@ def load_fixture(session: Session, specs: list[BorrowerSpec], actor: str = "syst
             _upsert_loan(session, spec.id, loan_spec)
             counts["loans"] += 1
             counts["bills"] += len(loan_spec.bills)
-    session.add(AuditEvent(actor=actor, action="fixture_loaded", details=counts))
+    audit.record(session, actor, "fixture_loaded", details=counts)
     return counts
 
 

@@ -12,7 +12,7 @@ import pytest
 from bot.clock import today_in
 from bot.db import Database
 from bot.loans.fixtures import load_fixture, parse_fixture_text
-from bot.tokens import issue_borrower_token
+from bot.auth.borrower_tokens import issue_borrower_token
 from tests.stack import TEST_MODEL, Stack
 
 WANG_DAYS_PAST_DUE = 39

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.agents import add_agent
+from bot.auth.agents import add_agent
 from bot.clock import today_in
 from bot.db import Database
 from bot.loans.fixtures import load_fixture, parse_fixture_text

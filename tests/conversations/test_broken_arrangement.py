@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.clock import today_in
 from bot.db import Database
 from bot.db.models import Arrangement, Handoff
-from bot.settings import PROJECT_ROOT
+from bot.runtime.settings import PROJECT_ROOT
 from tests.conversations.conftest import Chat
 
 pytestmark = pytest.mark.conversation

@@ -11,9 +11,9 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.db.models import AuditEvent, Conversation, Message
-from bot.handoffs import hand_over
-from bot.settings import Settings
-from bot.tokens import issue_borrower_token
+from bot.handoffs.opening import hand_over
+from bot.runtime.settings import Settings
+from bot.auth.borrower_tokens import issue_borrower_token
 
 SECRET = "gateway-test-secret-0123456789abcdef"
 RASA_TOKEN = "gateway-test-rasa-token"
@@ -53,7 +53,7 @@ def settings_for(database_url: str, rasa_url: str, rasa_token: str = RASA_TOKEN)
 
 
 class FakeRasa:
-    """A tiny stand-in for Rasa behind bot/channel.py's GatewayInput, on a real loopback port:
+    """A tiny stand-in for Rasa behind bot/rasa/channel.py's GatewayInput, on a real loopback port:
     `POST /webhooks/gateway/webhook` with `Authorization: Bearer <RASA_TOKEN>` and
     `{"sender", "message", "metadata"}` answers a list of `{"recipient_id", "text", "buttons"}`.
 

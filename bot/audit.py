@@ -1,0 +1,33 @@
+"""The regulatory record: what the bot, borrowers, agents and the system did, append-only.
+
+`record(session, actor, action, …)` is the one way anything is written to `audit_events`, in
+the caller's transaction (so a record exists exactly when what it describes happened).
+Actors: `BOT`, `SYSTEM`, `borrower(id)`, `agent(username)`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.db.models import AuditEvent
+
+BOT = "bot"
+SYSTEM = "system"
+
+
+def borrower(borrower_id: str) -> str:
+    return f"borrower:{borrower_id}"
+
+
+def agent(username: str) -> str:
+    return f"agent:{username}"
+
+
+def record(
+    session: Session, actor: str, action: str, *, borrower_id: str | None = None,
+    loan_id: str | None = None, conversation_id: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    session.add(AuditEvent(actor=actor, action=action, borrower_id=borrower_id, loan_id=loan_id,
+                           conversation_id=conversation_id, details=details))

@@ -1,0 +1,128 @@
+"""The agent API's borrower side (CONTRACT §5): reading a borrower's account, and recording
+an arrangement agreed with them. Every read of a borrower is audited, with actor
+`agent:<username>`.
+"""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import audit
+from bot.arrangements import by_agent
+from bot.clock import isoformat
+from bot.db.models import Arrangement, Borrower
+from bot.gateway.agent.auth import authenticate_agent
+from bot.gateway.errors import ApiError
+from bot.gateway.keys import DATABASE, POLICY
+from bot.loans.accounts import load_account
+from bot.money import quantize
+
+
+async def get_borrower(request: web.Request) -> web.Response:
+    username = await authenticate_agent(request)
+    view = await request.app[DATABASE].run(_borrower_view, request.match_info["id"], username)
+    if view is None:
+        raise ApiError(404, "no such borrower")
+    return web.json_response(view)
+
+
+async def create_arrangement(request: web.Request) -> web.Response:
+    """An arrangement the agent agreed with the borrower, within policy (bot/arrangements/by_agent.py)."""
+    username = await authenticate_agent(request)
+    try:
+        arrangement_request = by_agent.parse_request(json.loads(await request.read() or b"null"))
+    except (ValueError, RecursionError):
+        raise ApiError(400, "the body must be a JSON object") from None
+    except by_agent.ArrangementRequestInvalid as error:
+        raise ApiError(400, str(error)) from None
+    borrower_id, database = request.match_info["id"], request.app[DATABASE]
+    try:
+        made = await database.run(_arrange, borrower_id, username, arrangement_request, request.app[POLICY])
+    except LookupError:
+        raise ApiError(404, "the borrower has no such loan") from None
+    except by_agent.OutsidePolicy as refusal:
+        await database.run(_audit_refused_arrangement, borrower_id, username, arrangement_request, refusal)
+        status = 409 if refusal.reason == "active_arrangement" else 422
+        raise ApiError(status, str(refusal), reason=refusal.reason, details=refusal.details) from None
+    return web.json_response(made, status=201)
+
+
+def _arrange(session: Session, borrower_id: str, username: str, arrangement_request, book) -> dict:
+    return _arrangement(by_agent.arrange(session, borrower_id, username, arrangement_request, book))
+
+
+def _audit_refused_arrangement(session: Session, borrower_id: str, username: str,
+                               arrangement_request, refusal) -> None:
+    audit.record(session, audit.agent(username), "arrangement_refused", borrower_id=borrower_id,
+                 loan_id=arrangement_request.loan_id[:64],
+                 details={"type": arrangement_request.type, "reason": refusal.reason})
+
+
+def _borrower_view(session: Session, borrower_id: str, username: str) -> dict[str, Any] | None:
+    account = load_account(session, borrower_id)  # the borrower's today, in their time zone
+    audit.record(session, audit.agent(username), "agent_viewed_borrower", borrower_id=borrower_id,
+                 details=None if account is not None else {"found": False})
+    if account is None:
+        return None
+    borrower = session.get(Borrower, borrower_id)  # loaded above, with its loans
+    arrangements = _arrangements_by_loan(session, [loan.id for loan in borrower.loans])
+    return {
+        "id": borrower.id,
+        "name": borrower.name,
+        "language": borrower.language,
+        "timezone": borrower.timezone,
+        "contact_opt_out_at": isoformat(borrower.contact_opt_out_at),
+        "loans": [
+            _loan(loan, balance, arrangements.get(loan.id, []))
+            for loan, balance in zip(borrower.loans, account.balances)
+        ],
+    }
+
+
+def _loan(loan, balance, arrangements: list[Arrangement]) -> dict[str, Any]:
+    currency = balance.currency
+    return {
+        "id": loan.id,
+        "currency": currency,
+        "principal": _money(balance.principal, currency),
+        "overdue_amount": _money(balance.overdue_amount, currency),
+        "days_past_due": balance.days_past_due,
+        "outstanding": _money(balance.outstanding, currency),
+        "next_due_date": isoformat(balance.next_due_date),
+        "collection_hold": bool(loan.collection_hold),
+        "arrangements": [_arrangement(arrangement) for arrangement in arrangements],
+    }
+
+
+def _arrangements_by_loan(session: Session, loan_ids: list[str]) -> dict[str, list[Arrangement]]:
+    by_loan: dict[str, list[Arrangement]] = {}
+    if not loan_ids:
+        return by_loan
+    rows = session.execute(
+        select(Arrangement)
+        .where(Arrangement.loan_id.in_(loan_ids))
+        .order_by(Arrangement.created_at, Arrangement.id)
+    ).scalars()
+    for arrangement in rows:
+        by_loan.setdefault(arrangement.loan_id, []).append(arrangement)
+    return by_loan
+
+
+def _arrangement(arrangement: Arrangement) -> dict[str, Any]:
+    return {
+        "id": arrangement.id,
+        "type": arrangement.type,
+        "status": arrangement.status,
+        "created_at": isoformat(arrangement.created_at),
+        "created_by": arrangement.created_by,
+        "terms": arrangement.terms,
+    }
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    return format(quantize(amount, currency), "f")  # "2145.00": never an exponent

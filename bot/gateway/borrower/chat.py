@@ -1,0 +1,114 @@
+"""The borrower chat API (CONTRACT §4): send a message, read the history, follow live."""
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from bot.gateway.live.agent_feed import handoff_changed, message_added
+from bot.gateway.borrower.auth import authenticate
+from bot.gateway.conversations import ConversationRef
+from bot.gateway.errors import ApiError
+from bot.gateway.inbound import parse_chat_body, text_for_rasa
+from bot.gateway.keys import CONVERSATIONS, HUB, LOCKS, RASA
+from bot.gateway.live.socket import stream
+from bot.gateway.outbound import ChatMessage, in_script, replies_from_rasa
+from bot.gateway.rasa_client import BotUnavailable
+from bot.handoffs.opening import HOLDING
+
+logger = logging.getLogger(__name__)
+
+BOT_UNAVAILABLE = (
+    "the assistant is temporarily unavailable; your message is kept and will be answered"
+)
+
+
+async def post_chat(request: web.Request) -> web.Response:
+    borrower_id = await authenticate(request)
+    text = parse_chat_body(await request.read())  # over client_max_size: aiohttp's 413
+    conversation = await current_conversation(request.app, borrower_id)
+    # One message at a time per conversation: Rasa sees them, and answers them, in order.
+    async with request.app[LOCKS](("conversation", conversation.id)):
+        received = await request.app[CONVERSATIONS].add_borrower_message(conversation.id, text)
+        try:
+            if received.status == "handoff":  # a person answers: the bot stays out of it
+                status, replies = received.status, await _to_agent(request.app, conversation, received)
+            else:
+                status, replies = await _deliver_pending(
+                    request.app, conversation, borrower_id, received.script)
+                if status == "handoff":  # the bot handed over just now: the queue shows it
+                    await handoff_changed(request.app, await request.app[CONVERSATIONS].active_case(conversation.id))
+        except BotUnavailable as error:
+            await _audit_unavailable(request.app, conversation, borrower_id, error)
+            raise ApiError(503, BOT_UNAVAILABLE, conversation_id=conversation.id) from None
+    return web.json_response({
+        "conversation_id": conversation.id,
+        "status": status,
+        "messages": [reply.as_json() for reply in replies],
+    })
+
+
+async def get_history(request: web.Request) -> web.Response:
+    borrower_id = await authenticate(request)
+    conversation = await current_conversation(request.app, borrower_id)
+    events = await request.app[CONVERSATIONS].history(conversation.id)
+    return web.json_response(
+        {"conversation_id": conversation.id, "status": conversation.status, "events": events}
+    )
+
+
+async def chat_socket(request: web.Request) -> web.WebSocketResponse:
+    # Browsers cannot set headers on a WebSocket, hence `?token=` here (and only here).
+    borrower_id = await authenticate(request, allow_query_token=True)
+    conversation = await current_conversation(request.app, borrower_id)
+    return await stream(request, conversation.id, b"reload the history")
+
+
+async def current_conversation(app: web.Application, borrower_id: str) -> ConversationRef:
+    # Per borrower: two first requests at once must not start two conversations.
+    async with app[LOCKS](("borrower", borrower_id)):
+        return await app[CONVERSATIONS].current(borrower_id)
+
+
+async def _deliver_pending(
+    app: web.Application, conversation: ConversationRef, borrower_id: str, script: str | None
+) -> tuple[str, list[ChatMessage]]:
+    """Sends every undelivered message, oldest first (the new one last), to Rasa."""
+    status, replies = conversation.status, []
+    for message in await app[CONVERSATIONS].pending(conversation.id):
+        answer = await app[RASA].send(
+            conversation.id,
+            text_for_rasa(message.text, message.offered_payloads),
+            {"borrower_id": borrower_id, "timezone": conversation.timezone},
+        )
+        answered = [in_script(reply, script) for reply in replies_from_rasa(answer)]
+        status = await app[CONVERSATIONS].record_delivery(message.id, answered)
+        for reply in answered:
+            await app[HUB].publish(conversation.id, {"from": "bot", **reply.as_json()})
+        replies.extend(answered)
+    return status, replies
+
+
+async def _to_agent(app: web.Application, conversation: ConversationRef, received) -> list[ChatMessage]:
+    """Shows the message to the agents; tells the borrower, once, that a person will answer."""
+    if received.handed_off:
+        await handoff_changed(app, received.case)
+    await message_added(app, received.case, received.message)
+    if not received.handed_off:
+        return []
+    language = "en" if received.script == "en" else "zh"
+    reply = in_script(ChatMessage(HOLDING[language], []), received.script)
+    message = await app[CONVERSATIONS].add_bot_message(conversation.id, reply)
+    await app[HUB].publish(conversation.id, {"from": "bot", **reply.as_json()})
+    await message_added(app, received.case, message)
+    return [reply]
+
+
+async def _audit_unavailable(
+    app: web.Application, conversation: ConversationRef, borrower_id: str, error: BotUnavailable
+) -> None:
+    logger.warning("bot unavailable for conversation %s: %s", conversation.id, error)
+    await app[CONVERSATIONS].audit(
+        "bot_unavailable", actor="system", borrower_id=borrower_id,
+        conversation_id=conversation.id, details={"reason": str(error)},
+    )

@@ -1,0 +1,1 @@
+"""Running the bot: settings from the environment, the command line, the process supervisor."""

@@ -1,0 +1,185 @@
+"""`python -m bot …`: the project's command line."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.runtime.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    return args.handler(args, Settings.from_env()) or 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers()
+
+    db = commands.add_parser("db", help="the loan database").add_subparsers()
+    db.add_parser("upgrade", help="create or migrate the schema").set_defaults(handler=_db_upgrade)
+    load = db.add_parser("load", help="create or update borrowers and loans from a YAML file")
+    load.add_argument("file", type=Path)
+    load.set_defaults(handler=_db_load)
+    db.add_parser("demo", help="load the demo borrowers").set_defaults(handler=_db_demo)
+
+    token = commands.add_parser("token", help="print a borrower token valid for an hour")
+    token.add_argument("borrower_id")
+    token.set_defaults(handler=_token)
+
+    agents = commands.add_parser("agents", help="agent accounts").add_subparsers()
+    add = agents.add_parser("add", help="create an agent (or reset its password)")
+    add.add_argument("username")
+    add.add_argument("--password-stdin", action="store_true", required=True)
+    add.set_defaults(handler=_agents_add)
+
+    arrangements = commands.add_parser("arrangements", help="deferrals, plans and promises").add_subparsers()
+    review = arrangements.add_parser("review", help="mark active arrangements kept or broken")
+    review.add_argument("--today", type=_iso_date, default=None, help="YYYY-MM-DD (default: each borrower's today)")
+    review.set_defaults(handler=_arrangements_review)
+
+    policy = commands.add_parser("policy", help="the lender's policy file").add_subparsers()
+    policy.add_parser("check", help="validate policy.yml (or $BOT_POLICY_FILE)").set_defaults(
+        handler=_policy_check)
+
+    run = commands.add_parser("run", help="start Rasa, the action server and the gateway")
+    run.add_argument("--model", default="models/current.tar.gz")
+    run.set_defaults(handler=_run)
+
+    gateway = commands.add_parser("gateway", help="start only the gateway")
+    gateway.set_defaults(handler=_gateway)
+
+    evaluate = commands.add_parser("evaluate", help="print intent and out-of-scope figures")
+    evaluate.add_argument("--model", default="models/current.tar.gz")
+    evaluate.add_argument("--eval-dir", type=Path, default=None)
+    evaluate.set_defaults(handler=_evaluate)
+    return parser
+
+
+def _database(settings: Settings):
+    from bot.db import Database
+
+    database = Database(settings.database_url)
+    database.upgrade()
+    return database
+
+
+def _db_upgrade(args, settings: Settings) -> int:
+    _database(settings)
+    print("schema up to date")
+    return 0
+
+
+def _db_load(args, settings: Settings) -> int:
+    from bot.loans.fixtures import FixtureError, parse_fixture_text
+
+    try:
+        specs = parse_fixture_text(args.file.read_text(encoding="utf-8"))
+    except OSError as error:
+        print(f"cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 1
+    except FixtureError as error:
+        print(f"{args.file}: {error}", file=sys.stderr)
+        return 1
+    return _load(settings, specs, f"loaded {args.file}")
+
+
+def _db_demo(args, settings: Settings) -> int:
+    from bot.loans.demo import demo_borrowers
+
+    return _load(settings, demo_borrowers(), "loaded the demo borrowers")
+
+
+def _load(settings: Settings, specs, what: str) -> int:
+    from bot.loans.fixtures import FixtureError, load_fixture
+
+    database = _database(settings)
+    try:
+        with database.transaction() as session:
+            counts = load_fixture(session, specs)
+    except FixtureError as error:
+        print(f"nothing loaded: {error}", file=sys.stderr)
+        return 1
+    print(f"{what}: {counts['borrowers']} borrowers, {counts['loans']} loans, {counts['bills']} bills")
+    return 0
+
+
+def _token(args, settings: Settings) -> int:
+    from bot.auth.borrower_tokens import issue_borrower_token
+
+    print(issue_borrower_token(settings.jwt_secret, args.borrower_id))
+    return 0
+
+
+def _agents_add(args, settings: Settings) -> int:
+    from bot.auth.agents import AgentError, add_agent
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        with _database(settings).transaction() as session:
+            created = add_agent(session, args.username, password)
+    except AgentError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(f"agent {args.username} {'created' if created else 'password updated'}")
+    return 0
+
+
+def _iso_date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
+
+
+def _arrangements_review(args, settings: Settings) -> int:
+    from bot.arrangements.review import review_arrangements
+    from bot.arrangements.policy import PolicyError, load_policy
+
+    try:
+        book = load_policy()
+    except PolicyError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    with _database(settings).transaction() as session:
+        counts = review_arrangements(session, book, args.today)
+    print(f"arrangements reviewed: {counts['kept']} kept, {counts['broken']} broken, {counts['active']} still active")
+    return 0
+
+
+def _policy_check(args, settings: Settings) -> int:
+    from bot.arrangements.policy import PolicyError, load_policy
+
+    try:
+        book = load_policy()
+    except (PolicyError, OSError) as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(f"policy ok: {book.source}, {len(book.currencies)} currencies with their own rules")
+    return 0
+
+
+def _run(args, settings: Settings) -> int:
+    from bot.runtime.supervisor import run_all
+
+    return run_all(settings, Path(args.model))
+
+
+def _gateway(args, settings: Settings) -> int:
+    from bot.gateway.app import serve
+
+    serve(settings)
+    return 0
+
+
+def _evaluate(args, settings: Settings) -> int:
+    from bot.rasa.evaluation import evaluate
+
+    return evaluate(Path(args.model), args.eval_dir)

@@ -1,0 +1,208 @@
+"""bot/arrangements/terms.py: exact schedules, terms as JSON, and the value validators."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from bot.arrangements.terms import (
+    add_months, deferral_terms, instalment_schedule, plan_terms, promise_terms,
+    validate_deferral_days, validate_first_date, validate_instalment_count, validate_promise,
+    validate_promise_amount, validate_promise_date,
+)
+from bot.loans.balance import BillLine, loan_balance
+from bot.money import quantum
+from bot.arrangements.policy import load_policy
+
+D = Decimal
+TODAY = date(2026, 11, 23)
+CNY = load_policy().for_currency("CNY")
+
+
+def amounts(total: str, currency: str, count: int) -> list[str]:
+    return [str(item.amount) for item in instalment_schedule(D(total), currency, count, TODAY)]
+
+
+@pytest.mark.parametrize("total, currency, count, expected", [
+    ("100.00", "CNY", 3, ["33.33", "33.33", "33.34"]),
+    ("1000.00", "CNY", 6, ["166.66"] * 5 + ["166.70"]),
+    ("1095.00", "USD", 3, ["365.00"] * 3),
+    ("0.03", "USD", 3, ["0.01"] * 3),
+    ("10000", "JPY", 3, ["3333", "3333", "3334"]),
+    ("100", "JPY", 12, ["8"] * 11 + ["12"]),
+    ("2145.00", "CNY", 12, ["178.75"] * 12),
+])
+def test_equal_instalments_the_last_absorbing_the_rounding(total, currency, count, expected):
+    assert amounts(total, currency, count) == expected
+    assert sum(D(amount) for amount in expected) == D(total)
+
+
+@pytest.mark.parametrize("currency", ["CNY", "USD", "JPY", "KWD"])
+@pytest.mark.parametrize("count", [2, 3, 6, 7, 12, 36])
+def test_instalments_always_add_up_exactly(currency, count):
+    unit = quantum(currency)
+    for units in [count, count + 1, 997, 100_003, 3_185_00, 10**12 + 7]:
+        total = units * unit
+        schedule = instalment_schedule(total, currency, count, TODAY)
+        first = schedule[0].amount
+        assert len(schedule) == count
+        assert sum(item.amount for item in schedule) == total
+        assert all(item.amount == first for item in schedule[:-1])
+        assert first <= schedule[-1].amount < first + count * unit
+        assert all(item.amount == item.amount.quantize(unit) for item in schedule)
+
+
+@pytest.mark.parametrize("first, expected", [
+    (date(2027, 1, 31), ["2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31", "2027-06-30"]),
+    (date(2028, 1, 31), ["2028-01-31", "2028-02-29", "2028-03-31", "2028-04-30", "2028-05-31", "2028-06-30"]),
+    (date(2027, 1, 29), ["2027-01-29", "2027-02-28", "2027-03-29", "2027-04-29", "2027-05-29", "2027-06-29"]),
+    (date(2028, 2, 29), ["2028-02-29", "2028-03-29", "2028-04-29", "2028-05-29", "2028-06-29", "2028-07-29"]),
+    (date(2026, 11, 30), ["2026-11-30", "2026-12-30", "2027-01-30", "2027-02-28", "2027-03-30", "2027-04-30"]),
+])
+def test_monthly_on_the_first_date_s_day_or_the_month_s_last(first, expected):
+    schedule = instalment_schedule(D("600.00"), "CNY", 6, first)
+    assert [item.due_date.isoformat() for item in schedule] == expected
+
+
+def test_twelve_months_cross_the_year():
+    assert add_months(date(2026, 12, 15), 11) == date(2027, 11, 15)
+    assert add_months(date(2026, 12, 31), 2) == date(2027, 2, 28)
+    assert add_months(date(2027, 12, 31), 2) == date(2028, 2, 29)
+
+
+@pytest.mark.parametrize("total, currency, count", [
+    ("0.02", "CNY", 3),      # a share of less than a cent
+    ("0", "CNY", 3),
+    ("-100.00", "CNY", 3),
+    ("100.005", "CNY", 3),   # not a whole number of cents
+    ("100.00", "CNY", 0),
+    ("100.5", "JPY", 3),
+])
+def test_impossible_schedules_are_refused(total, currency, count):
+    with pytest.raises(ValueError):
+        instalment_schedule(D(total), currency, count, TODAY)
+
+
+def test_plan_terms_are_plain_json():
+    terms = plan_terms(D("100.00"), "CNY", 3, date(2027, 1, 31))
+    assert json.loads(json.dumps(terms)) == terms == {
+        "total": "100.00", "currency": "CNY", "count": 3, "first_due_date": "2027-01-31",
+        "interval": "monthly",
+        "instalments": [
+            {"due_date": "2027-01-31", "amount": "33.33"},
+            {"due_date": "2027-02-28", "amount": "33.33"},
+            {"due_date": "2027-03-31", "amount": "33.34"},
+        ],
+    }
+
+
+def test_deferral_terms_move_the_overdue_amount():
+    bills = [BillLine(date(2026, 10, 15), D("1000.00"), D("60.00"), D("35.00"), D("0")),
+             BillLine(date(2026, 12, 15), D("1000.00"), D("40.00"), D("0"), D("0"))]
+    balance = loan_balance("L-1", "CNY", D("2000.00"), bills, TODAY)
+    terms = deferral_terms(balance, 14, TODAY, CNY)
+    assert json.loads(json.dumps(terms)) == terms == {
+        "days": 14, "new_due_date": "2026-12-07", "amount": "1095.00", "currency": "CNY",
+        "fee": "0.00", "late_fees_frozen": True,
+    }
+    unfrozen = replace(CNY, deferral=replace(CNY.deferral, freeze_late_fees=False, fee=D("20")))
+    assert deferral_terms(balance, 30, TODAY, unfrozen)["late_fees_frozen"] is False
+    assert deferral_terms(balance, 30, TODAY, unfrozen)["fee"] == "20.00"
+    assert deferral_terms(balance, 30, TODAY, unfrozen)["new_due_date"] == "2026-12-23"
+
+
+def test_promise_terms():
+    assert promise_terms(D("500"), date(2026, 11, 27), "CNY") == {
+        "amount": "500.00", "date": "2026-11-27", "currency": "CNY"}
+    assert promise_terms(D("500"), date(2026, 11, 27), "JPY")["amount"] == "500"
+
+
+def reason(problem):
+    return None if problem is None else problem.reason
+
+
+@pytest.mark.parametrize("days, expected", [
+    (0, "out_of_range"), (1, None), (14, None), (30, None), (31, "out_of_range"), (-3, "out_of_range"),
+    ("14", None), (" 30 ", None), ("31", "out_of_range"), ("two weeks", "not_a_number"),
+    ("1.5", "not_a_number"), (True, "not_a_number"),
+])
+def test_deferral_days(days, expected):
+    problem = validate_deferral_days(days, CNY)
+    assert reason(problem) == expected
+    if problem:
+        assert problem.details == {"min": 1, "max": 30}
+
+
+@pytest.mark.parametrize("count, expected", [
+    (3, None), (6, None), (12, None), ("6", None), (4, "not_offered"), (24, "not_offered"),
+    (1, "not_offered"), ("six", "not_a_number"),
+])
+def test_instalment_count(count, expected):
+    problem = validate_instalment_count(count, CNY)
+    assert reason(problem) == expected
+    if problem:
+        assert problem.details == {"counts": [3, 6, 12]}
+
+
+@pytest.mark.parametrize("offset, expected", [
+    (-1, "in_past"), (0, None), (7, None), (8, "too_late"), (60, "too_late"),
+])
+def test_first_date(offset, expected):
+    problem = validate_first_date(TODAY + timedelta(days=offset), TODAY, CNY)
+    assert reason(problem) == expected
+    if problem:
+        assert problem.details == {"first_date": "2026-11-23", "last_date": "2026-11-30"}
+    assert reason(validate_first_date((TODAY + timedelta(days=offset)).isoformat(), TODAY, CNY)) == expected
+
+
+def test_first_date_that_is_not_a_date():
+    assert reason(validate_first_date("next-ish", TODAY, CNY)) == "not_a_date"
+
+
+OWED = D("1095.00")
+
+
+@pytest.mark.parametrize("amount, offset, expected", [
+    ("500", 4, None),
+    ("1095.00", 0, None),
+    (D("1095"), 14, None),
+    ("0", 4, "amount_not_positive"),
+    ("-5", 4, "amount_not_positive"),
+    ("1095.01", 4, "amount_above_owed"),
+    ("5000", 4, "amount_above_owed"),
+    ("500", -1, "in_past"),
+    ("500", 15, "beyond_horizon"),
+    ("0", 15, "amount_not_positive"),  # the amount is re-asked first
+    ("12.345", 4, "not_an_amount"),
+    ("lots", 4, "not_an_amount"),
+    (500.0, 4, "not_an_amount"),       # floats are never money
+])
+def test_promise(amount, offset, expected):
+    problem = validate_promise(amount, TODAY + timedelta(days=offset), OWED, TODAY, CNY)
+    assert reason(problem) == expected
+    if problem:
+        assert problem.details.get("owed", "1095.00") == "1095.00"
+    if expected == "beyond_horizon":
+        assert problem.details["last_date"] == "2026-12-07"
+
+
+def test_promise_date_as_text():
+    assert validate_promise("500", "2026-11-25", OWED, TODAY, CNY) is None
+    assert reason(validate_promise("500", "Friday", OWED, TODAY, CNY)) == "not_a_date"
+
+
+def test_partial_promises_when_the_policy_refuses_them():
+    strict = replace(CNY, promise=replace(CNY.promise, allow_partial=False))
+    assert reason(validate_promise("500", TODAY, OWED, TODAY, strict)) == "partial_not_allowed"
+    assert validate_promise("1095.00", TODAY, OWED, TODAY, strict) is None
+
+
+def test_a_promise_date_is_checked_on_its_own_before_the_amount_is_known():
+    # The form may hear the date first: partial-payment rules must not judge a missing amount.
+    strict = replace(CNY, promise=replace(CNY.promise, allow_partial=False))
+    assert validate_promise_date(TODAY + timedelta(days=3), TODAY, strict) is None
+    assert reason(validate_promise_date(TODAY - timedelta(days=1), TODAY, strict)) == "in_past"
+    assert reason(validate_promise_amount("500", OWED, strict)) == "partial_not_allowed"

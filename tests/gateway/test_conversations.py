@@ -1,0 +1,49 @@
+"""The gateway's records on both databases (SQLite and PostgreSQL, the `database` fixture)."""
+from __future__ import annotations
+
+from bot.gateway.conversations import Conversations
+from bot.gateway.outbound import ChatMessage
+from bot.loans.fixtures import load_fixture, parse_fixture_text
+from tests.gateway.support import BORROWERS, MENU, audit_events
+
+
+def _store(database) -> Conversations:
+    with database.transaction() as session:
+        load_fixture(session, parse_fixture_text(BORROWERS))
+    return Conversations(database)
+
+
+async def test_conversation_messages_pending_and_history(database):
+    store = _store(database)
+    assert await store.borrower_exists("b-1") and not await store.borrower_exists("b-404")
+    first = await store.current("b-1")
+    assert first.created and first.status == "bot" and first.script is None
+    again = await store.current("b-1")
+    assert (again.id, again.created) == (first.id, False)
+    assert (await store.current("b-2")).id != first.id
+
+    assert (await store.add_borrower_message(first.id, "請問還欠多少")).script == "hant"
+    [pending] = await store.pending(first.id)
+    assert (pending.text, pending.offered_payloads) == ("請問還欠多少", frozenset())
+    assert await store.record_delivery(pending.id, [ChatMessage("请选择", MENU)]) == "bot"
+    await store.add_borrower_message(first.id, "/affirm")
+    [tap] = await store.pending(first.id)
+    assert tap.offered_payloads == {b["payload"] for b in MENU}
+
+    history = await store.history(first.id)
+    assert [(e["from"], e["text"]) for e in history] == [
+        ("borrower", "請問還欠多少"), ("bot", "请选择"), ("borrower", "/affirm")]
+    assert history[1]["buttons"] == MENU
+    assert len(audit_events(database, "conversation_started")) == 2
+    await store.ping()
+
+
+async def test_a_closed_conversation_is_followed_by_a_new_one(database):
+    from bot.db.models import Conversation
+
+    store = _store(database)
+    first = await store.current("b-1")
+    with database.transaction() as session:
+        session.get(Conversation, first.id).status = "closed"
+    second = await store.current("b-1")
+    assert second.created and second.id != first.id

@@ -1,0 +1,52 @@
+"""Every response exists in Chinese and English, with the same values filled in."""
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+import yaml
+
+from bot.runtime.settings import PROJECT_ROOT
+
+DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+RESPONSES = DOMAIN["responses"]
+ZH = [{"type": "slot", "name": "language", "value": "zh"}]
+THREATS = re.compile(r"\b(sue|arrest|police|jail|prison|shame|employer will)\b|坐牢|拘留|曝光|通知你单位", re.I)
+
+
+def variations(name: str) -> tuple[dict, dict]:
+    chinese = [v for v in RESPONSES[name] if v.get("condition") == ZH]
+    english = [v for v in RESPONSES[name] if not v.get("condition")]
+    assert len(chinese) == 1 and len(english) == 1, f"{name}: one zh and one default (en) variation"
+    return chinese[0], english[0]
+
+
+def placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+@pytest.mark.parametrize("name", sorted(RESPONSES))
+def test_response_in_both_languages(name):
+    chinese, english = variations(name)
+    assert re.search(r"[\u4e00-\u9fff]", chinese["text"]), f"{name}: Chinese text expected"
+    assert not re.search(r"[\u4e00-\u9fff]", english["text"]), f"{name}: English text expected"
+    assert placeholders(chinese["text"]) == placeholders(english["text"])
+    assert [b["payload"] for b in chinese.get("buttons", [])] == [
+        b["payload"] for b in english.get("buttons", [])]
+
+
+@pytest.mark.parametrize("name", sorted(RESPONSES))
+def test_no_threatening_wording(name):
+    for variation in RESPONSES[name]:
+        assert not THREATS.search(variation["text"]), f"{name}: {variation['text']}"
+
+
+def test_every_response_named_in_code_exists():
+    sources = [PROJECT_ROOT / "bot/replies/account.py", *(PROJECT_ROOT / "actions").glob("*.py")]
+    named = {
+        name for source in sources
+        for name in re.findall(r'(?:Reply\(|response=)"(utter_\w+)"', source.read_text())
+    }
+    assert "utter_no_account" in named and "utter_balance_overdue" in named
+    assert named <= set(RESPONSES), named - set(RESPONSES)
