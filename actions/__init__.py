@@ -13,13 +13,9 @@ from actions.handoff import ActionHandOver  # noqa: F401
 from actions.negotiation import (  # noqa: F401
     ActionCreateArrangement,
     ActionDeclineArrangement,
-    ActionOfferDeferral,
-    ActionOfferInstalmentPlan,
-    ActionOfferPromise,
+    ActionOfferArrangement,
     ActionProposeArrangement,
-    ValidateDeferralForm,
-    ValidateInstalmentPlanForm,
-    ValidatePromiseForm,
+    ValidateArrangementForm,
 )
 from actions.session import ActionSessionStart, ValidateSlotMappings  # noqa: F401
 from actions.understanding import ActionNotUnderstood  # noqa: F401

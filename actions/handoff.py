@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 from actions.context import ServiceUnavailable, borrower_id, in_transaction, language
 from bot.handoffs.crisis import crisis_line
 from bot.db.models import Borrower, Handoff
-from bot.handoffs.opening import REASON_OF_INTENT, hand_over
+from bot.handoffs.opening import HARD_CASES, hand_over
 from bot.handoffs.summary import Offers
 
 
 class ActionHandOver(Action):
-    """After the bot's answer to a hard case: records the handoff (and a dispute's hold or an
-    opt-out), then pauses the bot so that a person carries on."""
+    """A hard case: the bot's kind words for it, the handoff recorded (and a dispute's hold or
+    an opt-out), then the bot pauses so that a person carries on."""
 
     def name(self) -> Text:
         return "action_hand_over"
@@ -27,7 +27,8 @@ class ActionHandOver(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        reason = REASON_OF_INTENT.get(intent, "human_requested")
+        case = HARD_CASES.get(intent or "", HARD_CASES["request_human"])
+        reason = case.reason
 
         def work(session):
             handoff = record_handoff(session, tracker, reason)
@@ -37,6 +38,7 @@ class ActionHandOver(Action):
             timezone = await in_transaction(work)
         except ServiceUnavailable:
             timezone = None  # the words of support below matter more than the record
+        dispatcher.utter_message(response=case.answer)
         if reason == "distress":
             dispatcher.utter_message(response="utter_crisis_line",
                                      line=crisis_line(timezone, language(tracker)))

@@ -1,13 +1,14 @@
-"""Agreeing deferrals, instalment plans and promises to pay (the forms and their steps).
+"""Agreeing an arrangement: the offer, the one form, the proposal, the yes or the no.
 
 Offer → form (asks only for what is missing, re-asks with the allowed values) → proposal of
 the exact terms → the borrower's explicit yes creates the arrangement; a no re-offers, until
 every offer has been refused: then a person takes over (negotiation_failed), as for a refusal
-a person may set aside (ineligible).
+a person may set aside (ineligible). Which kind is negotiated, and what its form asks, come
+from the kind's definition (bot/arrangements/kinds/); these actions only translate between the
+tracker and bot.arrangements.negotiation.
 """
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from functools import lru_cache
 from typing import Any, Dict, List, Text
 
@@ -19,59 +20,58 @@ from rasa_sdk.forms import FormValidationAction
 from actions.context import ServiceUnavailable, borrower_id, in_transaction, language, send
 from actions.handoff import offers_in, paused, record_handoff
 from bot.arrangements import negotiation
+from bot.arrangements.kinds import KINDS, UnknownKind, kind_for_intent, kind_named
+from bot.arrangements.negotiation import Offer
+from bot.arrangements.policy import PolicyBook, load_policy
 from bot.arrangements.service import NotEligible
 from bot.handoffs.summary import Offers
-from bot.loans.accounts import load_account
-from bot.arrangements.negotiation import DEFERRAL, PLAN, PROMISE, Offer
-from bot.arrangements.policy import load_policy
+from bot.loans.accounts import Account, load_account
+from bot.replies import names
 
-FORM_SLOTS = {
-    DEFERRAL: ["deferral_days"],
-    PLAN: ["instalment_count", "first_payment_date"],
-    PROMISE: ["promise_amount", "promise_date"],
-}
-ENTITY_OF = {"deferral_days": "duration_days", "instalment_count": "instalments",
-             "first_payment_date": "date", "promise_amount": "amount", "promise_date": "date"}
-ALL_SLOTS = [slot for slots in FORM_SLOTS.values() for slot in slots]
+REQUESTED = "requested_slot"
+FIELD_SLOTS = [field.slot for kind in KINDS for field in kind.fields]
 
 
 @lru_cache(maxsize=1)
-def policy_book():
+def policy_book() -> PolicyBook:
     return load_policy()
 
 
-def _account(session, tracker: Tracker):
+def _account(session, tracker: Tracker) -> Account | None:
     borrower = borrower_id(session, tracker)
     return load_account(session, borrower) if borrower else None
 
 
-def _offer(tracker: Tracker, account) -> Offer | None:
+def _offer(tracker: Tracker, account: Account | None) -> Offer | None:
+    """The offer the conversation is negotiating, if its loan is still the borrower's."""
     loan_id = tracker.get_slot("arrangement_loan")
     balance = next((b for b in account.balances if b.loan_id == loan_id), None) if account else None
-    if balance is None:
+    try:
+        kind = kind_named(tracker.get_slot("arrangement_type"))
+    except UnknownKind:
         return None
-    return Offer(True, tracker.get_slot("arrangement_type"), loan_id, balance.currency)
+    return None if balance is None else Offer(True, kind, loan_id, balance.currency)
 
 
-class ActionOffer(Action, ABC):
+class ActionOfferArrangement(Action):
     """Checks the request against policy: offers it (and the form starts) or explains why not,
     handing over to a person when it is a refusal a person may set aside."""
 
-    @property
-    @abstractmethod
-    def type(self) -> str:
-        """The arrangement type offered."""
-
     def name(self) -> Text:
-        return f"action_offer_{self.type}"
+        return "action_offer_arrangement"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        def work(session):
+        kind = kind_for_intent((tracker.latest_message.get("intent") or {}).get("name"))
+        if kind is None:
+            dispatcher.utter_message(response="utter_please_rephrase")
+            return [SlotSet("arrangement_ok", False)]
+
+        def work(session) -> Offer | None:
             account = _account(session, tracker)
             if account is None:
                 return None
-            offer = negotiation.choose_offer(session, account, self.type, policy_book())
+            offer = negotiation.choose_offer(session, account, kind, policy_book())
             if negotiation.needs_person(offer):
                 record_handoff(session, tracker, "ineligible")
             return offer
@@ -85,100 +85,82 @@ class ActionOffer(Action, ABC):
             dispatcher.utter_message(response="utter_no_account")
             return [SlotSet("arrangement_ok", False)]
         send(dispatcher, negotiation.offer_replies(offer, language(tracker)))
-        events = [SlotSet("arrangement_ok", offer.ok), SlotSet("arrangement_type", self.type),
+        events = [SlotSet("arrangement_ok", offer.ok), SlotSet("arrangement_type", kind.name),
                   SlotSet("arrangement_loan", offer.loan_id), SlotSet("arrangement_terms", None),
-                  *[SlotSet(slot, None) for slot in ALL_SLOTS]]
+                  *[SlotSet(slot, None) for slot in FIELD_SLOTS]]
         if offer.ok:
-            made = negotiation.noted(offers_in(tracker).made, self.type)
+            made = negotiation.noted(offers_in(tracker).made, kind.name)
             return [*events, SlotSet("offers_made", list(made))]
         return [*events, *paused(tracker)] if negotiation.needs_person(offer) else events
 
 
-class ActionOfferDeferral(ActionOffer):
-    type = DEFERRAL
-
-
-class ActionOfferInstalmentPlan(ActionOffer):
-    type = PLAN
-
-
-class ActionOfferPromise(ActionOffer):
-    type = PROMISE
-
-
-class ValidateArrangementForm(FormValidationAction, ABC):
-    """Fills the form's slots from the values in the message and checks each against policy.
-    A message with no value for the form returns nothing, so the form steps aside for a
-    digression (a balance question) and asks again after it."""
-
-    @property
-    @abstractmethod
-    def type(self) -> str:
-        """The arrangement type of the form."""
+class ValidateArrangementForm(FormValidationAction):
+    """Fills the form's slots — those of the kind being negotiated — from the values in the
+    message, checks each against policy, and names the next question. A message with no value
+    for the form sets nothing, so that Rasa lets a rule answer a digression (a balance
+    question) and the form asks again after it."""
 
     def name(self) -> Text:
-        return f"validate_{self.type}_form"
+        return "validate_arrangement_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        requested = tracker.get_slot("requested_slot")
-        entities = tracker.latest_message.get("entities") or []
-        wanted = [s for s in FORM_SLOTS[self.type] if tracker.get_slot(s) is None]
-        found = {}
-        for slot in wanted:
-            # A bare number answers only the question just asked ("6" after "how many?").
-            value = negotiation.pick(entities, ENTITY_OF[slot] if slot == requested else "")
-            value = value if value is not None else _exact(entities, ENTITY_OF[slot], found)
-            if value is not None:
-                found[slot] = value
-        if not found:
-            return []
         try:
-            return await in_transaction(lambda session: self._checked(session, tracker, found, dispatcher))
-        except ServiceUnavailable:
-            dispatcher.utter_message(response="utter_service_unavailable")
-            return []
+            fields = kind_named(tracker.get_slot("arrangement_type")).fields
+        except UnknownKind:
+            return [SlotSet(REQUESTED, None)]  # nothing to negotiate: the form ends
+        missing = [f for f in fields if tracker.get_slot(f.slot) is None]
+        found = _values_in(tracker, missing)
+        events = []
+        if found:
+            try:
+                events = await in_transaction(lambda session: self._checked(session, tracker, found, dispatcher))
+            except ServiceUnavailable:
+                dispatcher.utter_message(response="utter_service_unavailable")
+        filled = {event["name"] for event in events if event.get("value") is not None}
+        still_missing = [f.slot for f in missing if f.slot not in filled]
+        return [*events, SlotSet(REQUESTED, still_missing[0] if still_missing else None)]
 
     def _checked(self, session, tracker: Tracker, found: dict, dispatcher) -> list:
         account = _account(session, tracker)
         offer = _offer(tracker, account)
-        if offer is None:
+        where = negotiation.situation(account, offer, policy_book()) if account and offer else None
+        if offer is None or where is None:
             return []
-        owed = negotiation.owed_for_promise(account, offer.loan_id)
         events = []
-        for slot, value in found.items():
-            invalid = negotiation.check_value(slot, value, offer, account.today, policy_book(), owed=owed)
-            if invalid is None:
-                events.append(SlotSet(slot, value.value))
+        for field, value in found.items():
+            if negotiation.check_value(offer, field, value, where) is None:
+                events.append(SlotSet(field.slot, value.value))
             else:
-                send(dispatcher, negotiation.invalid_replies(
-                    slot, offer, account.today, policy_book(), owed, language(tracker)))
-                events.append(SlotSet(slot, None))
+                send(dispatcher, negotiation.invalid_replies(offer, field, where, language(tracker)))
+                events.append(SlotSet(field.slot, None))
         return events
 
 
+def _values_in(tracker: Tracker, missing: list) -> dict:
+    """The message's value for each missing field. A bare number answers only the question
+    just asked ("6" after "how many?"); two date fields never take the same date: the second
+    date in a message goes to the next."""
+    requested = tracker.get_slot(REQUESTED)
+    entities = tracker.latest_message.get("entities") or []
+    found: dict = {}
+    for field in missing:
+        value = negotiation.pick(entities, field.entity if field.slot == requested else "")
+        value = value if value is not None else _exact(entities, field.entity, found)
+        if value is not None:
+            found[field] = value
+    return found
+
+
 def _exact(entities: list, entity: str, found: dict):
-    # Two date slots never take the same date: the second date in a message goes to the next.
     taken = {v.start for v in found.values()}
     return next((v for v in [negotiation.pick([e], entity) for e in entities]
                  if v is not None and v.start not in taken), None)
 
 
-class ValidateDeferralForm(ValidateArrangementForm):
-    type = DEFERRAL
-
-
-class ValidateInstalmentPlanForm(ValidateArrangementForm):
-    type = PLAN
-
-
-class ValidatePromiseForm(ValidateArrangementForm):
-    type = PROMISE
-
-
 class ActionProposeArrangement(Action):
-    """Shows the exact terms and asks for a yes; the terms are kept so that the yes agrees to
-    exactly what was shown."""
+    """Shows the exact terms and asks for a yes; the terms are kept (as JSON, in a slot) so
+    that the yes agrees to exactly what was shown."""
 
     def name(self) -> Text:
         return "action_propose_arrangement"
@@ -188,9 +170,10 @@ class ActionProposeArrangement(Action):
         def work(session):
             account = _account(session, tracker)
             offer = _offer(tracker, account)
-            if offer is None:
+            where = negotiation.situation(account, offer, policy_book()) if account and offer else None
+            if offer is None or where is None:
                 return None, None
-            return offer, negotiation.proposal(account, offer, tracker.slots, policy_book())
+            return offer, negotiation.proposal(offer, where, tracker.slots)
 
         try:
             offer, terms = await in_transaction(work)
@@ -201,7 +184,7 @@ class ActionProposeArrangement(Action):
             dispatcher.utter_message(response="utter_no_account")
             return []
         send(dispatcher, negotiation.proposal_replies(offer, terms, language(tracker)))
-        return [SlotSet("arrangement_terms", terms)]
+        return [SlotSet("arrangement_terms", offer.kind.to_json(terms))]
 
 
 class ActionCreateArrangement(Action):
@@ -212,23 +195,30 @@ class ActionCreateArrangement(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        terms = tracker.get_slot("arrangement_terms")
-        if not terms:
+        shown = tracker.get_slot("arrangement_terms")
+        if not shown:
             dispatcher.utter_message(response="utter_anything_else")
             return []
+        loan_id = tracker.get_slot("arrangement_loan") or "-"
 
         def work(session):
             offer = _offer(tracker, _account(session, tracker))
-            return negotiation.agree(session, offer, terms, tracker.sender_id)
+            if offer is None:
+                return None
+            return negotiation.agree(session, offer, offer.kind.from_json(shown), tracker.sender_id)
 
         try:
-            reference, _ = await in_transaction(work)
+            made = await in_transaction(work)
         except NotEligible as refusal:
-            dispatcher.utter_message(response=f"utter_not_eligible_{refusal.reason}", loan_id="-")
+            dispatcher.utter_message(response=names.not_eligible(refusal.reason), loan_id=loan_id)
             return _cleared()
         except ServiceUnavailable:
             dispatcher.utter_message(response="utter_service_unavailable")
             return []  # the terms stay: a later yes can still record them
+        if made is None:  # the loan is no longer the borrower's, or the kind is unknown
+            dispatcher.utter_message(response="utter_no_account")
+            return _cleared()
+        reference, _ = made
         dispatcher.utter_message(response="utter_arrangement_created", reference=reference[:8])
         return _cleared()
 
@@ -264,4 +254,4 @@ class ActionDeclineArrangement(Action):
 
 
 def _cleared() -> list:
-    return [SlotSet("arrangement_terms", None), *[SlotSet(slot, None) for slot in ALL_SLOTS]]
+    return [SlotSet("arrangement_terms", None), *[SlotSet(slot, None) for slot in FIELD_SLOTS]]

@@ -57,3 +57,8 @@ def format_money(amount: Decimal, currency: str, language: str) -> str:
     if get_currency_symbol(currency, locale=locale) == currency:
         return format_currency(amount, currency, format="¤ #,##0.00", locale=locale)
     return format_currency(amount, currency, locale=locale)
+
+
+def code_amount(amount: Decimal, currency: str) -> str:
+    """`CNY 1,095.00`: the ISO code, as agents read it ("$" or "¥" alone would not say which)."""
+    return f"{currency} {format(quantize(amount, currency), ',f')}"

@@ -1,7 +1,6 @@
 """Arrangements with a borrower: deferrals, instalment plans and promises to pay.
 
-Rasa-free: `eligibility` (may we offer it?), `terms` (what exactly is agreed, and is a value
-the borrower gave acceptable?), `service` (record it, once), `review` (was it kept?).
+Rasa-free: `kinds/` (each kind defined once: fields, terms, policy section, eligibility),
+`policy` (the lender's policy.yml), `service` (record it, once), `review` (was it kept?),
+`negotiation` (the bot's side of agreeing one) and `by_agent` (an agent's).
 """
-
-TYPES = ("deferral", "instalment_plan", "promise_to_pay")

@@ -1,29 +1,27 @@
 """Arrangements an agent records from the console: the same policy and checks as the bot's,
 recorded as made by that agent.
 
-The request is what the console's form sends (JSON):
+The request names the kind and its fields by their names in the kind's definition:
   {"loan_id", "type": "deferral", "days": 14}
-  {"loan_id", "type": "instalment_plan", "instalments": 6, "first_date": "2026-12-01"}
+  {"loan_id", "type": "instalment_plan", "count": 6, "first_due_date": "2026-12-01"}
   {"loan_id", "type": "promise_to_pay", "amount": "500.00", "date": "2026-12-05"}
+(the earlier names "instalments" and "first_date" are still read). Numbers may be JSON
+numbers or strings; money is never a JSON float (not exact).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
+from typing import Any, Mapping
 
 from sqlalchemy.orm import Session
 
-from bot.arrangements import TYPES
-from bot.arrangements import terms as rules
-from bot.arrangements.eligibility import promise_owed
+from bot.arrangements.kinds import Field, Invalid, Kind, Situation, UnknownKind, kind_named
+from bot.arrangements.policy import PolicyBook
 from bot.arrangements.service import NotEligible, create_arrangement, eligibility_of
 from bot.db.models import Arrangement
 from bot.loans.accounts import load_account, open_conversation
-from bot.loans.balance import LoanBalance
-from bot.arrangements.policy import Policy, PolicyBook
 
-# What an agent reads when policy says no (reason codes of eligibility.py and terms.py).
+# What an agent reads when policy says no (reason codes of eligibility and of the kinds).
 REFUSALS = {
     "nothing_owed": "nothing is owed on this loan",
     "not_overdue": "the loan is not overdue",
@@ -34,7 +32,7 @@ REFUSALS = {
     "no_minimum_configured": "the policy sets no instalment plan for this currency",
     "below_minimum": "the overdue amount is below the policy's minimum for an instalment plan",
     "not_a_number": "give a whole number",
-    "out_of_range": "the number of days is outside what the policy allows",
+    "out_of_range": "the number is outside what the policy allows",
     "not_offered": "the policy does not offer that number of instalments",
     "not_a_date": "give a date as YYYY-MM-DD",
     "in_past": "the date is in the past (in the borrower's time zone)",
@@ -52,29 +50,37 @@ class ArrangementRequestInvalid(Exception):
 
 
 class OutsidePolicy(Exception):
-    """The policy does not allow it (422): `reason` is the code, `str()` what an agent reads."""
+    """The policy does not allow it (422): `reason` is the code, `field` the value at fault
+    (None for the arrangement as a whole), `str()` what an agent reads."""
 
-    def __init__(self, reason: str, details: dict) -> None:
-        super().__init__(REFUSALS.get(reason, reason.replace("_", " ")))
-        self.reason, self.details = reason, details
+    def __init__(self, reason: str, details: Mapping[str, Any], field: str | None = None) -> None:
+        text = REFUSALS.get(reason, reason.replace("_", " "))
+        super().__init__(f"{field}: {text}" if field else text)
+        self.reason, self.details, self.field = reason, details, field
 
 
 @dataclass(frozen=True)
 class Request:
     loan_id: str
-    type: str
-    fields: dict
+    kind: Kind[Any, Any]
+    fields: Mapping[str, Any]  # the body as sent
+
+    def raw(self, field: Field) -> object:
+        names = (field.name, *field.aliases)
+        return next((self.fields[name] for name in names if name in self.fields), None)
 
 
 def parse_request(body: object) -> Request:
     if not isinstance(body, dict):
         raise ArrangementRequestInvalid("the body must be a JSON object")
-    loan_id, type_ = body.get("loan_id"), body.get("type")
+    loan_id = body.get("loan_id")
     if not isinstance(loan_id, str) or not loan_id:
         raise ArrangementRequestInvalid('"loan_id" must name one of the borrower\'s loans')
-    if type_ not in TYPES:
-        raise ArrangementRequestInvalid(f'"type" must be one of {", ".join(TYPES)}')
-    return Request(loan_id, type_, body)
+    try:
+        kind = kind_named(body.get("type"))
+    except UnknownKind as error:
+        raise ArrangementRequestInvalid(f'"type": {error}') from None
+    return Request(loan_id, kind, body)
 
 
 def arrange(session: Session, borrower_id: str, agent: str, request: Request,
@@ -82,16 +88,17 @@ def arrange(session: Session, borrower_id: str, agent: str, request: Request,
     """Checks eligibility and the values against the policy, then records the arrangement."""
     account = load_account(session, borrower_id)
     balance = next((b for b in (account.balances if account else ()) if b.loan_id == request.loan_id), None)
-    if balance is None:
+    if account is None or balance is None:
         raise LookupError(request.loan_id)
-    eligibility = eligibility_of(session, balance.loan_id, request.type, book, account.today)
+    eligibility = eligibility_of(session, balance.loan_id, request.kind, book, account.today)
     if not eligibility.ok:
-        raise OutsidePolicy(eligibility.reason, eligibility.details)
-    terms = _terms(request, balance, account.today, book.for_currency(balance.currency))
+        raise OutsidePolicy(eligibility.reason or "not_offered", eligibility.details)
+    where = Situation(balance, account.today, book.for_currency(balance.currency))
+    terms = request.kind.terms(_checked_values(request, where), where)
     conversation = open_conversation(session, borrower_id)  # where the agent agreed it
     try:
         arrangement, _ = create_arrangement(
-            session, loan_id=balance.loan_id, type=request.type, terms=terms,
+            session, loan_id=balance.loan_id, terms=terms,
             conversation_id=conversation.id if conversation else None,
             created_by=f"agent:{agent}", idempotency_key=None,
         )
@@ -100,34 +107,16 @@ def arrange(session: Session, borrower_id: str, agent: str, request: Request,
     return arrangement
 
 
-def _terms(request: Request, balance: LoanBalance, today: date, policy: Policy) -> dict:
-    f = request.fields
-    if request.type == "deferral":
-        days = _whole(f.get("days"))
-        _valid(rules.validate_deferral_days(days, policy))
-        return rules.deferral_terms(balance, int(days), today, policy)
-    if request.type == "instalment_plan":
-        count, first = _whole(f.get("instalments")), _text(f.get("first_date"))
-        _valid(rules.validate_instalment_count(count, policy)
-               or rules.validate_first_date(first, today, policy))
-        return rules.plan_terms(balance.overdue_amount, balance.currency, int(count),
-                                date.fromisoformat(first))
-    amount, on = _text(f.get("amount")), _text(f.get("date"))
-    _valid(rules.validate_promise(amount, on, promise_owed(balance), today, policy))
-    return rules.promise_terms(Decimal(amount), date.fromisoformat(on), balance.currency)
+def _checked_values(request: Request, where: Situation) -> dict[str, Any]:
+    """Each field's typed value, in the definition's order; the first one at fault refuses."""
+    values = {}
+    for field in request.kind.fields:
+        value, invalid = request.kind.check(field, request.raw(field), where)
+        if invalid is not None:
+            raise _refusal(field, invalid)
+        values[field.name] = value
+    return values
 
 
-def _valid(invalid: rules.Invalid | None) -> None:
-    if invalid is not None:
-        raise OutsidePolicy(invalid.reason, invalid.details)
-
-
-def _whole(value: object) -> str:
-    # JSON whole numbers and digit strings; anything else fails the validator as "not_a_number".
-    return _text(value)
-
-
-def _text(value: object) -> str:
-    # A JSON float is never money: only strings and whole numbers are read.
-    return str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
-
+def _refusal(field: Field, invalid: Invalid) -> OutsidePolicy:
+    return OutsidePolicy(invalid.reason, invalid.details, field=field.name)

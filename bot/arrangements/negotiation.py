@@ -1,34 +1,31 @@
 """What the bot says and does while agreeing an arrangement, as domain values.
 
 Actions call these with a session; they return `Reply`s (response names and values, the
-wording being in domain.yml) and plain data, so the whole negotiation is testable without
-Rasa. Money and dates are formatted for the borrower's language here. It also decides when
-the negotiation is a person's to carry on: a refusal a person could set aside, or a borrower
-who has said no to everything the bot can offer.
+wording being in domain.yml) and typed values, so the whole negotiation is testable without
+Rasa. Nothing here branches on the kind: each kind's definition (bot/arrangements/kinds/)
+says what it asks, allows and proposes. It also decides when the negotiation is a person's to
+carry on: a refusal a person could set aside, or a borrower who has said no to everything the
+bot can offer.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import Decimal
+from typing import Any, Mapping
 
 from sqlalchemy.orm import Session
 
-from bot.arrangements import TYPES, terms as rules
-from bot.arrangements.eligibility import promise_owed
+from bot.arrangements.kinds import KINDS, Field, Invalid, Kind, Situation
+from bot.arrangements.policy import PolicyBook
 from bot.arrangements.service import create_arrangement, eligibility_of
 from bot.handoffs.summary import Offers
 from bot.loans.accounts import Account
-from bot.money import format_money
-from bot.arrangements.policy import PolicyBook
-from bot.replies.dates import show_date
+from bot.replies import names
 from bot.replies.reply import Reply
+from bot.replies.values import shown
 from bot.values.expected import as_expected
-from bot.values.extract import Value
-
-DEFERRAL, PLAN, PROMISE = "deferral", "instalment_plan", "promise_to_pay"
+from bot.values.extract import ENTITIES, Value
 
 # Refusals of policy limits that a person may weigh for this borrower (a debt older than
 # self-service allows, a second deferral, a plan in a currency the bot has none for): these
@@ -42,36 +39,36 @@ PERSON_MAY_ALLOW = frozenset({"too_far_past_due", "recent_deferral", "no_minimum
 @dataclass(frozen=True)
 class Offer:
     ok: bool
-    type: str
+    kind: Kind[Any, Any]
     loan_id: str | None
     currency: str | None
     reason: str | None = None
-    details: dict = field(default_factory=dict)
+    details: Mapping[str, Any] = field(default_factory=dict)
 
 
-def choose_offer(session: Session, account: Account, type: str, book: PolicyBook) -> Offer:
-    """The most overdue loan this arrangement can be offered on; else why not (for the most
-    overdue loan, which is the one the borrower most likely means)."""
+def choose_offer(session: Session, account: Account, kind: Kind[Any, Any], book: PolicyBook) -> Offer:
+    """The most overdue loan this kind can be offered on; else why not (for the most overdue
+    loan, which is the one the borrower most likely means)."""
     candidates = sorted(
         (b for b in account.balances if b.outstanding > 0),
         key=lambda b: (-b.days_past_due, -b.overdue_amount, b.loan_id),
     )
     refusal = None
     for balance in candidates:
-        eligibility = eligibility_of(session, balance.loan_id, type, book, account.today)
+        eligibility = eligibility_of(session, balance.loan_id, kind, book, account.today)
         if eligibility.ok:
-            return Offer(True, type, balance.loan_id, balance.currency, None, eligibility.details)
-        refusal = refusal or Offer(False, type, balance.loan_id, balance.currency,
+            return Offer(True, kind, balance.loan_id, balance.currency, None, eligibility.details)
+        refusal = refusal or Offer(False, kind, balance.loan_id, balance.currency,
                                    eligibility.reason, eligibility.details)
-    return refusal or Offer(False, type, None, None, "nothing_owed")
+    return refusal or Offer(False, kind, None, None, "nothing_owed")
 
 
 def offer_replies(offer: Offer, language: str) -> list[Reply]:
-    details = _shown(offer.details, offer.currency, language)
+    details = shown(offer.details, offer.currency, language)
     if offer.ok:
-        return [Reply(f"utter_offer_{offer.type}", {"loan_id": offer.loan_id, **details})]
+        return [Reply(offer.kind.offer_response, {"loan_id": offer.loan_id, **details})]
     then = "utter_handover_ineligible" if needs_person(offer) else "utter_offer_human"
-    return [Reply(f"utter_not_eligible_{offer.reason}", {"loan_id": offer.loan_id or "-", **details}),
+    return [Reply(names.not_eligible(offer.reason or "nothing_owed"), {"loan_id": offer.loan_id or "-", **details}),
             Reply(then)]
 
 
@@ -85,121 +82,69 @@ def every_offer_refused(session: Session, account: Account, offers: Offers, book
     today: offering yet again would only go round in circles."""
     if not offers.declined:
         return False
-    available = {type for type in TYPES if choose_offer(session, account, type, book).ok}
+    available = {kind.name for kind in KINDS if choose_offer(session, account, kind, book).ok}
     return (available | set(offers.made)) <= set(offers.declined)
 
 
-def noted(types: tuple[str, ...], type: str | None) -> tuple[str, ...]:
-    """`types` with `type` added once, in the order the conversation met them."""
-    return types if type is None or type in types else (*types, type)
+def noted(names_so_far: tuple[str, ...], name: str | None) -> tuple[str, ...]:
+    """`names_so_far` with `name` added once, in the order the conversation met them."""
+    return names_so_far if name is None or name in names_so_far else (*names_so_far, name)
+
+
+def situation(account: Account, offer: Offer, book: PolicyBook) -> Situation | None:
+    """The offered loan as it stands today (None if the account no longer has it)."""
+    balance = next((b for b in account.balances if b.loan_id == offer.loan_id), None)
+    if balance is None:
+        return None
+    return Situation(balance, account.today, book.for_currency(balance.currency))
 
 
 def pick(entities: list[dict], wanted: str) -> Value | None:
     """The first `wanted` value in the message's entities, a bare number read as a count
     when a count is wanted (the bot just asked "how many?")."""
     values = [Value(e["entity"], e.get("start", 0), e.get("end", 0), "", e.get("value"), e.get("problem"))
-              for e in entities if e.get("entity") in ("amount", "date", "instalments", "duration_days")]
+              for e in entities if e.get("entity") in ENTITIES]
     return next((v for v in as_expected(values, wanted) if v.entity == wanted), None)
 
 
-def check_value(slot: str, value: Value, offer: Offer, today: date, book: PolicyBook,
-                owed: Decimal | None = None) -> rules.Invalid | None:
-    """Why the borrower's value can't be used (None when it can)."""
+def check_value(offer: Offer, field: Field, value: Value, where: Situation) -> Invalid | None:
+    """Why the borrower's value for `field` can't be used (None when it can)."""
     if value.problem or value.value is None:
-        return rules.Invalid(value.problem or "not_understood", {})
-    policy = book.for_currency(offer.currency)
-    if slot == "deferral_days":
-        return rules.validate_deferral_days(value.value, policy)
-    if slot == "instalment_count":
-        return rules.validate_instalment_count(value.value, policy)
-    if slot == "first_payment_date":
-        return rules.validate_first_date(value.value, today, policy)
-    if slot == "promise_amount":
-        return rules.validate_promise_amount(value.value, owed, policy)
-    return rules.validate_promise_date(value.value, today, policy)
+        return Invalid(value.problem or "not_understood", {})
+    return offer.kind.check(field, value.value, where)[1]
 
 
-def invalid_replies(slot: str, offer: Offer, today: date, book: PolicyBook, owed: Decimal,
-                    language: str) -> list[Reply]:
+def invalid_replies(offer: Offer, field: Field, where: Situation, language: str) -> list[Reply]:
     """A clear re-ask that names what is allowed, whatever was wrong with the answer."""
-    allowed = allowed_values(slot, offer, today, book, owed)
-    return [Reply(f"utter_invalid_{slot}", _shown(allowed, offer.currency, language))]
+    allowed = offer.kind.allowed(field, where)
+    return [Reply(names.invalid(field.slot), shown(allowed, offer.currency, language))]
 
 
-def allowed_values(slot: str, offer: Offer, today: date, book: PolicyBook, owed: Decimal) -> dict:
-    policy = book.for_currency(offer.currency)
-    if slot == "deferral_days":
-        return {"max_days": policy.deferral.max_days}
-    if slot == "instalment_count":
-        return {"counts": list(policy.instalment.counts)}
-    if slot == "first_payment_date":
-        last = today + timedelta(days=policy.instalment.first_within_days)
-        return {"first_date": today.isoformat(), "last_date": last.isoformat()}
-    if slot == "promise_amount":
-        return {"owed": str(owed)}
-    last = today + timedelta(days=policy.promise.horizon_days)
-    return {"first_date": today.isoformat(), "last_date": last.isoformat()}
+def proposal(offer: Offer, where: Situation, slots: Mapping[str, Any]) -> Any:
+    """The exact terms the borrower is asked to agree to, from the form's slots."""
+    values = {f.name: f.read(slots.get(f.slot)) for f in offer.kind.fields}
+    return offer.kind.terms(values, where)
 
 
-def proposal(account: Account, offer: Offer, slots: dict, book: PolicyBook) -> dict:
-    """The exact terms the borrower is asked to agree to."""
-    balance = next(b for b in account.balances if b.loan_id == offer.loan_id)
-    policy = book.for_currency(balance.currency)
-    if offer.type == DEFERRAL:
-        return rules.deferral_terms(balance, int(slots["deferral_days"]), account.today, policy)
-    if offer.type == PLAN:
-        return rules.plan_terms(balance.overdue_amount, balance.currency, int(slots["instalment_count"]),
-                                date.fromisoformat(slots["first_payment_date"]))
-    return rules.promise_terms(Decimal(slots["promise_amount"]), date.fromisoformat(slots["promise_date"]),
-                               balance.currency)
+def proposal_replies(offer: Offer, terms: Any, language: str) -> list[Reply]:
+    values = shown(offer.kind.shown(terms), offer.currency, language)
+    return [Reply(offer.kind.propose_response, {"loan_id": offer.loan_id, **values}),
+            Reply("utter_ask_confirm")]
 
 
-def proposal_replies(offer: Offer, terms: dict, language: str) -> list[Reply]:
-    currency = terms["currency"]
-    money = lambda amount: format_money(Decimal(amount), currency, language)  # noqa: E731
-    day = lambda iso: show_date(date.fromisoformat(iso), language)  # noqa: E731
-    values = {"loan_id": offer.loan_id}
-    if offer.type == DEFERRAL:
-        values.update(amount=money(terms["amount"]), days=terms["days"],
-                      new_due_date=day(terms["new_due_date"]), fee=money(terms["fee"]))
-    elif offer.type == PLAN:
-        values.update(total=money(terms["total"]), count=terms["count"], schedule="\n".join(
-            f"{i}. {day(item['due_date'])}  {money(item['amount'])}"
-            for i, item in enumerate(terms["instalments"], start=1)))
-    else:
-        values.update(amount=money(terms["amount"]), date=day(terms["date"]))
-    return [Reply(f"utter_propose_{offer.type}", values), Reply("utter_ask_confirm")]
-
-
-def agree(session: Session, offer: Offer, terms: dict, conversation_id: str) -> tuple[str, bool]:
+def agree(session: Session, offer: Offer, terms: Any, conversation_id: str) -> tuple[str, bool]:
     """Records the arrangement; the same terms confirmed again in this conversation (a retried
     request, a double tap) give back the same arrangement."""
+    if offer.loan_id is None:
+        raise LookupError("the offer names no loan")
     arrangement, created = create_arrangement(
-        session, loan_id=offer.loan_id, type=offer.type, terms=terms,
-        conversation_id=conversation_id, created_by="bot",
-        idempotency_key=idempotency_key(conversation_id, offer, terms),
+        session, loan_id=offer.loan_id, terms=terms, conversation_id=conversation_id,
+        created_by="bot", idempotency_key=idempotency_key(conversation_id, offer, terms),
     )
     return arrangement.id, created
 
 
-def idempotency_key(conversation_id: str, offer: Offer, terms: dict) -> str:
-    content = json.dumps([conversation_id, offer.loan_id, offer.type, terms], sort_keys=True)
+def idempotency_key(conversation_id: str, offer: Offer, terms: Any) -> str:
+    content = json.dumps([conversation_id, offer.loan_id, offer.kind.name, offer.kind.to_json(terms)],
+                         sort_keys=True)
     return hashlib.sha256(content.encode()).hexdigest()[:40]
-
-
-def owed_for_promise(account: Account, loan_id: str) -> Decimal:
-    return promise_owed(next(b for b in account.balances if b.loan_id == loan_id))
-
-
-def _shown(details: dict, currency: str | None, language: str) -> dict:
-    """Details as a reply shows them: money formatted, ISO dates as the reader's dates."""
-    shown = {}
-    for key, value in details.items():
-        if isinstance(value, list):
-            value = ("、" if language == "zh" else ", ").join(str(item) for item in value)
-        elif key in ("amount", "total", "owed", "fee") and currency:
-            value = format_money(Decimal(value), currency, language)
-        elif isinstance(value, str) and len(value) == 10 and value[4] == "-":
-            value = show_date(date.fromisoformat(value), language)
-        shown[key] = value
-    return shown

@@ -4,68 +4,59 @@
 currency. Every error names its key (`policy.yml: defaults.deferral.max_days: ...`) so that
 the lender can fix the file without reading code. Money is exact: bare YAML decimals
 (floats) are refused with their literal text, amounts are written as quoted strings.
+
+The sections are each arrangement kind's own (bot/arrangements/kinds/: `deferral`,
+`instalment`, `promise`), plus `review`.
 """
 from __future__ import annotations
 
 import os
 import re
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import yaml
 
-from bot.money import InvalidAmount, parse_amount
+from bot.arrangements.kinds import KINDS
+from bot.arrangements.policy_values import FloatText, PolicyError, Section, whole
+
+__all__ = ["DEFAULT_PATH", "Policy", "PolicyBook", "PolicyError", "ReviewPolicy", "load_policy",
+           "parse_policy"]
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "policy.yml"
-INTERVALS = ("monthly",)
 CURRENCY_CODE = re.compile(r"[A-Z]{3}")
-
-
-class PolicyError(ValueError):
-    """policy.yml is unreadable or wrong; the message names the file and the key."""
-
-
-@dataclass(frozen=True)
-class DeferralPolicy:
-    max_days_past_due: int
-    max_days: int
-    once_per_days: int
-    fee: Decimal
-    freeze_late_fees: bool
-
-
-@dataclass(frozen=True)
-class InstalmentPolicy:
-    max_days_past_due: int
-    minimum_overdue: Decimal | None  # None: plans are not offered in this currency
-    counts: tuple[int, ...]
-    first_within_days: int
-    interval: str
-
-
-@dataclass(frozen=True)
-class PromisePolicy:
-    horizon_days: int
-    allow_partial: bool
 
 
 @dataclass(frozen=True)
 class ReviewPolicy:
-    grace_days: int
+    grace_days: int  # days after a due date before a payment counts as missed
+
+
+SECTIONS: tuple[Section, ...] = (
+    *(kind.policy for kind in KINDS),
+    Section("review", {"grace_days": whole(0, 60)}, ReviewPolicy),
+)
 
 
 @dataclass(frozen=True)
 class Policy:
-    """The rules for loans in one currency."""
+    """The rules for loans in one currency: a kind's own with `kind.rules(policy)`, or by
+    section name (`policy.deferral.max_days`)."""
 
     currency: str
-    deferral: DeferralPolicy
-    instalment: InstalmentPolicy
-    promise: PromisePolicy
-    review: ReviewPolicy
+    sections: Mapping[str, Any]
+
+    @property
+    def review(self) -> ReviewPolicy:
+        return self.sections["review"]
+
+    def __getattr__(self, name: str) -> Any:
+        sections = self.__dict__.get("sections", {})
+        if name in sections:
+            return sections[name]
+        raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -107,10 +98,6 @@ def parse_policy(text: str, name: str = "policy.yml") -> PolicyBook:
 # --- YAML that keeps what the lender wrote ---------------------------------------------------
 
 
-class _FloatText(str):
-    """A bare YAML decimal such as 300.5, kept as its text so that it can be refused."""
-
-
 class _PolicyLoader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):
         keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
@@ -121,7 +108,7 @@ class _PolicyLoader(yaml.SafeLoader):
 
 
 _PolicyLoader.add_constructor(
-    "tag:yaml.org,2002:float", lambda loader, node: _FloatText(loader.construct_scalar(node))
+    "tag:yaml.org,2002:float", lambda loader, node: FloatText(loader.construct_scalar(node))
 )
 
 
@@ -135,110 +122,31 @@ def _read_yaml(text: str, name: str) -> dict:
     return _mapping(document, f"{name}:")
 
 
-# --- field checks: each returns the parsed value or raises naming `where` --------------------
-
-Check = Callable[[Any, str, "str | None"], Any]
-
-
-def _whole(low: int, high: int) -> Check:
-    def check(value, where, currency):
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise PolicyError(f"{where}: must be a whole number from {low} to {high}")
-        return value
-
-    return check
-
-
-def _money(value, where, currency) -> Decimal:
-    if isinstance(value, _FloatText):
-        raise PolicyError(f'{where}: write money in quotes, like "{value}": a bare {value} is an inexact float')
-    try:
-        return parse_amount(value, currency)
-    except InvalidAmount as error:
-        raise PolicyError(f"{where}: must be an amount in quotes, like \"300.00\" ({error})") from None
-
-
-def _optional_money(value, where, currency) -> Decimal | None:
-    return None if value is None else _money(value, where, currency)
-
-
-def _boolean(value, where, currency) -> bool:
-    if not isinstance(value, bool):
-        raise PolicyError(f"{where}: must be true or false")
-    return value
-
-
-def _counts(value, where, currency) -> tuple[int, ...]:
-    whole = _whole(2, 36)
-    message = f"{where}: must be a list of whole numbers from 2 to 36"
-    if not isinstance(value, list) or not value:
-        raise PolicyError(message)
-    try:
-        counts = [whole(count, where, currency) for count in value]
-    except PolicyError:
-        raise PolicyError(message) from None
-    if len(set(counts)) != len(counts):
-        raise PolicyError(f"{where}: lists a count twice")
-    return tuple(sorted(counts))
-
-
-def _interval(value, where, currency) -> str:
-    if value not in INTERVALS:
-        raise PolicyError(f"{where}: must be one of: {', '.join(INTERVALS)}")
-    return value
-
-
-SCHEMA: dict[str, dict[str, Check]] = {
-    "deferral": {
-        "max_days_past_due": _whole(0, 3650),
-        "max_days": _whole(1, 365),
-        "once_per_days": _whole(0, 3650),
-        "fee": _money,
-        "freeze_late_fees": _boolean,
-    },
-    "instalment": {
-        "max_days_past_due": _whole(0, 3650),
-        "minimum_overdue": _optional_money,
-        "counts": _counts,
-        "first_within_days": _whole(0, 365),
-        "interval": _interval,
-    },
-    "promise": {"horizon_days": _whole(0, 365), "allow_partial": _boolean},
-    "review": {"grace_days": _whole(0, 60)},
-}
-OPTIONAL = {("instalment", "minimum_overdue")}
-
-
 # --- sections --------------------------------------------------------------------------------
 
 
 def _section_values(raw: Any, where: str, currency: str | None, complete: bool) -> dict[str, dict]:
     """The checked values of `defaults` (complete: every key) or of a currency's overrides."""
     raw = _mapping(raw, where)
-    _check_keys(raw, set(SCHEMA), where, "", required=set(SCHEMA) if complete else set())
+    names = {section.name for section in SECTIONS}
+    _check_keys(raw, names, where, "", required=names if complete else set())
     values = {}
-    for section, fields in SCHEMA.items():
-        given = _mapping(raw.get(section) or {}, f"{where}.{section}")
-        required = {key for key in fields if (section, key) not in OPTIONAL} if complete else set()
-        _check_keys(given, set(fields), where, f"{section}.", required=required)
-        values[section] = {key: fields[key](value, f"{where}.{section}.{key}", currency)
-                           for key, value in given.items()}
+    for section in SECTIONS:
+        given = _mapping(raw.get(section.name) or {}, f"{where}.{section.name}")
+        _check_keys(given, set(section.schema), where, f"{section.name}.",
+                    required=section.required() if complete else set())
+        values[section.name] = {key: section.schema[key](value, f"{where}.{section.name}.{key}", currency)
+                                for key, value in given.items()}
     return values
 
 
 def _merge(defaults: dict[str, dict], overrides: dict[str, dict]) -> dict[str, dict]:
-    return {section: {**defaults[section], **overrides.get(section, {})} for section in SCHEMA}
+    return {name: {**defaults[name], **overrides.get(name, {})} for name in defaults}
 
 
 def _policy(currency: str, values: dict[str, dict]) -> Policy:
-    instalment = {"minimum_overdue": None, **values["instalment"]}
-    return Policy(
-        currency=currency,
-        deferral=DeferralPolicy(**values["deferral"]),
-        instalment=InstalmentPolicy(**instalment),
-        promise=PromisePolicy(**values["promise"]),
-        review=ReviewPolicy(**values["review"]),
-    )
+    return Policy(currency, MappingProxyType(
+        {section.name: section.make(values[section.name]) for section in SECTIONS}))
 
 
 def _mapping(value: Any, where: str) -> dict:

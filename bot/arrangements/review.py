@@ -1,18 +1,18 @@
 """The daily review: was each active arrangement kept or broken? Judged from the payments
 table, in the borrower's calendar, allowing `review.grace_days` after each due date.
 
-- promise: kept once the payments since it was made reach its amount by date + grace;
-- deferral: the same with the deferred amount and new_due_date;
-- plan: broken as soon as an instalment's date + grace has passed with the cumulative
-  payments short of the cumulative amounts; kept once the total is paid.
-A broken plan or promise means talking again would not help: the borrower's next chat goes
-to a person (`Borrower.needs_agent_reason`).
+Every kind has a schedule of payments (a promise or a deferral: one; a plan: its
+instalments). An arrangement is broken as soon as a payment's date + grace has passed with the
+payments since it was made short of the cumulative amount due by then; kept once the whole
+schedule is paid. A broken one of a kind `flagged_when_broken` (a plan, a promise) means
+talking again would not help: the borrower's next chat goes to a person
+(`Borrower.needs_agent_reason`).
 """
 from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Iterable
+from typing import Any, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 from bot import audit
 from bot.clock import today_in
 from bot.db.models import Arrangement, Payment
+from bot.arrangements.kinds import kind_named, kind_of
 from bot.arrangements.policy import PolicyBook
+from bot.arrangements.service import terms_of
 
 ZERO = Decimal(0)
-FLAGGED_WHEN_BROKEN = {"instalment_plan", "promise_to_pay"}
 NEGOTIATION_FAILED = "negotiation_failed"
 
 PaymentLine = tuple[date, Decimal]  # (day received in the borrower's time zone, amount)
@@ -39,17 +40,17 @@ def review_arrangements(session: Session, book: PolicyBook, today: date | None =
         day = today or today_in(borrower.timezone)
         grace = book.for_currency(loan.currency).review.grace_days
         payments = _payments(session, arrangement, borrower.timezone, day)
-        outcome = judge(arrangement.type, arrangement.terms, payments, grace, day)
+        outcome = judge(terms_of(arrangement), payments, grace, day)
         if outcome is not None:
             _settle(session, arrangement, outcome, day)
         counts[outcome or "active"] += 1
     return counts
 
 
-def judge(type: str, terms: dict, payments: Iterable[PaymentLine], grace_days: int, today: date) -> str | None:
-    """"kept", "broken", or None while it is still running."""
+def judge(terms: Any, payments: Iterable[PaymentLine], grace_days: int, today: date) -> str | None:
+    """"kept", "broken", or None while it is still running (`terms`: a kind's typed terms)."""
     payments = list(payments)
-    deadlines = _deadlines(type, terms)
+    deadlines = _deadlines(terms)
     for due, owed in deadlines:
         last_day = due + timedelta(days=grace_days)
         if today > last_day and _paid_by(payments, last_day) < owed:
@@ -57,16 +58,12 @@ def judge(type: str, terms: dict, payments: Iterable[PaymentLine], grace_days: i
     return "kept" if _paid_by(payments, today) >= deadlines[-1][1] else None
 
 
-def _deadlines(type: str, terms: dict) -> list[tuple[date, Decimal]]:
+def _deadlines(terms: Any) -> list[tuple[date, Decimal]]:
     """(due date, amount that must have been paid in total by then)."""
-    if type == "promise_to_pay":
-        return [(date.fromisoformat(terms["date"]), Decimal(terms["amount"]))]
-    if type == "deferral":
-        return [(date.fromisoformat(terms["new_due_date"]), Decimal(terms["amount"]))]
     deadlines, total = [], ZERO
-    for instalment in terms["instalments"]:
-        total += Decimal(instalment["amount"])
-        deadlines.append((date.fromisoformat(instalment["due_date"]), total))
+    for due in kind_of(terms).schedule(terms):
+        total += due.amount
+        deadlines.append((due.due_date, total))
     return deadlines
 
 
@@ -88,7 +85,7 @@ def _settle(session: Session, arrangement: Arrangement, outcome: str, today: dat
     arrangement.status = outcome
     details = {"arrangement_id": arrangement.id, "type": arrangement.type, "reviewed_on": today.isoformat()}
     borrower = arrangement.loan.borrower
-    if outcome == "broken" and arrangement.type in FLAGGED_WHEN_BROKEN:
+    if outcome == "broken" and kind_named(arrangement.type).flagged_when_broken:
         borrower.needs_agent_reason = NEGOTIATION_FAILED
         details["needs_agent_reason"] = NEGOTIATION_FAILED
     audit.record(session, audit.SYSTEM, f"arrangement_{outcome}", borrower_id=borrower.id,

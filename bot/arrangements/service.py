@@ -10,23 +10,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import audit
-from bot.arrangements import TYPES
-from bot.arrangements.eligibility import (
-    ArrangementRecord, Eligibility, check_deferral, check_instalment_plan, check_promise,
-)
+from bot.arrangements.eligibility import ArrangementRecord, Eligibility
+from bot.arrangements.kinds import Kind, kind_named, kind_of
 from bot.clock import utcnow
 from bot.db.models import Arrangement, Loan
 from bot.loans.accounts import balance_of
 from bot.arrangements.policy import PolicyBook
-
-CHECKS = {"deferral": check_deferral, "instalment_plan": check_instalment_plan, "promise_to_pay": check_promise}
-
 
 class NotEligible(Exception):
     def __init__(self, reason: str, details: dict | None = None) -> None:
@@ -36,20 +32,20 @@ class NotEligible(Exception):
 
 
 def create_arrangement(
-    session: Session, *, loan_id: str, type: str, terms: dict, conversation_id: str | None,
+    session: Session, *, loan_id: str, terms: Any, conversation_id: str | None,
     created_by: str, idempotency_key: str | None, now: datetime | None = None,
 ) -> tuple[Arrangement, bool]:
     """(the arrangement, True) when recorded now; (the earlier one, False) for a repeated key.
-    Raises NotEligible("active_arrangement" | "collection_hold"), LookupError for no such loan."""
-    if type not in TYPES:
-        raise ValueError(f"unknown arrangement type {type!r}")
+    `terms` are a kind's typed terms. Raises NotEligible("active_arrangement" |
+    "collection_hold"), LookupError for no such loan."""
+    kind = kind_of(terms)
     loan = _lock_loan(session, loan_id)
     existing = _by_key(session, idempotency_key, loan_id)
     if existing is not None:
         return existing, False
     _recheck(session, loan)
     arrangement = Arrangement(
-        id=str(uuid.uuid4()), loan_id=loan_id, type=type, status="active", terms=terms,
+        id=str(uuid.uuid4()), loan_id=loan_id, type=kind.name, status="active", terms=kind.to_json(terms),
         conversation_id=conversation_id, created_by=created_by, idempotency_key=idempotency_key,
         created_at=now or utcnow(),
     )
@@ -62,7 +58,7 @@ def create_arrangement(
         if existing is not None:
             return existing, False
         raise NotEligible("active_arrangement") from None
-    _audit(session, created_by, "arrangement_created", loan, arrangement, {"terms": terms})
+    _audit(session, created_by, "arrangement_created", loan, arrangement, {"terms": arrangement.terms})
     return arrangement, True
 
 
@@ -90,13 +86,19 @@ def history_of(session: Session, loan_id: str) -> list[ArrangementRecord]:
     return [ArrangementRecord(item.type, item.status, item.created_at) for item in arrangements_of(session, loan_id)]
 
 
-def eligibility_of(session: Session, loan_id: str, type: str, book: PolicyBook, today: date) -> Eligibility:
-    """The check for `type` on the loan as the database has it now."""
+def eligibility_of(session: Session, loan_id: str, kind: Kind[Any, Any], book: PolicyBook,
+                   today: date) -> Eligibility:
+    """Whether `kind` may be offered on the loan as the database has it now."""
     loan = session.get(Loan, loan_id)
     if loan is None:
         raise LookupError(f"no loan {loan_id}")
-    return CHECKS[type](balance_of(loan, today), history_of(session, loan_id),
-                        book.for_currency(loan.currency), today, on_hold=loan.collection_hold)
+    return kind.eligibility(balance_of(loan, today), history_of(session, loan_id),
+                            book.for_currency(loan.currency), today, on_hold=loan.collection_hold)
+
+
+def terms_of(arrangement: Arrangement) -> Any:
+    """The arrangement's typed terms (its kind's), from the JSON kept in the database."""
+    return kind_named(arrangement.type).from_json(arrangement.terms)
 
 
 def _lock_loan(session: Session, loan_id: str) -> Loan:

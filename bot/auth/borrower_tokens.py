@@ -1,15 +1,16 @@
-"""Borrower tokens: HS256 JWTs signed by the wallet app, `sub` = borrower id, `exp` required."""
+"""Borrower tokens: HS256 JWTs signed by the wallet app, `sub` = borrower id, `exp` required,
+valid for at most `WALLET_TOKEN_MAX_SECONDS` (a day by default)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
 import jwt
 
-ALGORITHM = "HS256"
+from bot.auth.tokens import ALGORITHM, InvalidToken, TokenClaims, decode
 
+__all__ = ["InvalidToken", "MAX_LIFETIME", "borrower_of_token", "issue_borrower_token"]
 
-class InvalidToken(Exception):
-    pass
+MAX_LIFETIME = timedelta(days=1)
 
 
 def issue_borrower_token(secret: str, borrower_id: str, ttl: timedelta = timedelta(hours=1)) -> str:
@@ -18,15 +19,7 @@ def issue_borrower_token(secret: str, borrower_id: str, ttl: timedelta = timedel
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def borrower_of_token(secret: str, token: str) -> str:
-    """The borrower id the token names; raises InvalidToken for anything else."""
-    try:
-        claims = jwt.decode(
-            token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
-        )
-    except jwt.PyJWTError as error:
-        raise InvalidToken(str(error)) from error
-    subject = claims.get("sub")
-    if not isinstance(subject, str) or not subject.strip():
-        raise InvalidToken("the token names no borrower")
-    return subject
+def borrower_of_token(secret: str, token: str, max_lifetime: timedelta = MAX_LIFETIME) -> TokenClaims:
+    """The borrower the token names (`subject`) and its expiry; raises InvalidToken for anything
+    else, an agent token included (PyJWT refuses any `aud` where no audience is expected)."""
+    return decode(token, secret, max_lifetime=max_lifetime)

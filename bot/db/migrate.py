@@ -1,10 +1,12 @@
 """Alembic, driven from code so that every command can bring the schema up to date."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -20,3 +22,9 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
+
+
+@lru_cache(maxsize=None)
+def head_revision() -> str:
+    """The newest migration: what `alembic_version` holds once the schema is up to date."""
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()

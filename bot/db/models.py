@@ -193,6 +193,7 @@ class Agent(Base):
     username = Column(String(100), nullable=False, unique=True)
     password_hash = Column(String(200), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
+    role = Column(String(16), nullable=False, default="agent", server_default="agent")  # bot/auth/roles.py
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from contextlib import suppress
 from typing import AsyncIterator, Callable
 
 from aiohttp import WSCloseCode, web
@@ -15,24 +16,31 @@ from sqlalchemy.exc import OperationalError
 
 from bot.arrangements.policy import load_policy
 from bot.db import Database
-from bot.gateway.access_log import AccessLog
+from bot.gateway.api_headers import add_api_headers
 from bot.gateway.agent.login_throttle import LoginThrottle
+from bot.gateway.agent.password_pool import PasswordPool
 from bot.gateway.conversations import Conversations
 from bot.gateway.errors import json_errors
 from bot.gateway.inbound import MAX_BODY_BYTES
 from bot.gateway.keys import (
-    CONVERSATIONS, DATABASE, HUB, LOCKS, LOGIN_THROTTLE, POLICY, RASA, SETTINGS, SOCKETS,
+    CONVERSATIONS, DATABASE, HUB, LOCKS, LOGIN_THROTTLE, PASSWORDS, POLICY, RASA, RESPONSES,
+    SETTINGS, SOCKETS,
 )
 from bot.gateway.live.hub import LocalHub
 from bot.gateway.locks import KeyedLocks
 from bot.gateway.rasa_client import DEFAULT_TIMEOUT, RasaClient
 from bot.gateway.routes import add_routes
+from bot.gateway.server import serve_forever
+from bot.handoffs.casework import CLOSING
+from bot.handoffs.opening import HOLDING
+from bot.replies.render import domain_responses
 from bot.runtime.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_RETRY_SECONDS = (1, 2, 5, 10, 30)  # then every 30 s
 Lifetime = Callable[[web.Application], AsyncIterator[None]]
+GATEWAY_REPLIES = (HOLDING, CLOSING)  # what the gateway says itself, from domain.yml
 
 
 def create_app(
@@ -49,25 +57,25 @@ def create_app(
     app[RASA] = RasaClient(settings.rasa_url, settings.rasa_token, timeout=rasa_timeout)
     app[LOCKS] = KeyedLocks()
     app[LOGIN_THROTTLE] = LoginThrottle()
+    app[PASSWORDS] = PasswordPool()
     app[SOCKETS] = weakref.WeakSet()
+    app[RESPONSES] = domain_responses().require(GATEWAY_REPLIES)  # one missing stops it here
     app.cleanup_ctx.extend([
         _database_lifetime(owned=database is None),
         _rasa_lifetime,
+        _password_pool_lifetime,
     ])
     app.on_shutdown.append(_close_sockets)
+    app.on_response_prepare.append(add_api_headers)
     add_routes(app)
     return app
 
 
 def serve(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    web.run_app(
-        create_app(settings),
-        host=settings.gateway_host,
-        port=settings.gateway_port,
-        access_log_class=AccessLog,
-        print=logger.info,
-    )
+    app = create_app(settings)
+    with suppress(web.GracefulExit, KeyboardInterrupt):  # SIGTERM or SIGINT: a clean stop
+        asyncio.run(serve_forever(app, settings.gateway_host, settings.gateway_port))
 
 
 def _database_lifetime(*, owned: bool) -> Lifetime:
@@ -86,6 +94,11 @@ def _database_lifetime(*, owned: bool) -> Lifetime:
 async def _rasa_lifetime(app: web.Application) -> AsyncIterator[None]:
     yield
     await app[RASA].close()
+
+
+async def _password_pool_lifetime(app: web.Application) -> AsyncIterator[None]:
+    yield
+    app[PASSWORDS].close()
 
 
 async def _upgrade_schema(database: Database) -> asyncio.Task | None:

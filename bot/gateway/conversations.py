@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
-from sqlalchemy import select, text as sql
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import audit
@@ -92,9 +92,6 @@ class Conversations:
                     conversation_id: str, details: dict | None = None) -> None:
         await self._run(lambda s: audit.record(s, actor, action, borrower_id=borrower_id,
                                                conversation_id=conversation_id, details=details))
-
-    async def ping(self) -> None:
-        await self._run(lambda s: s.execute(sql("SELECT 1")))
 
     async def _run(self, work: Callable[..., T], *args: Any) -> T:
         return await self._database.run(work, *args)

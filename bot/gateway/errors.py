@@ -5,14 +5,18 @@ import logging
 from typing import Any, Awaitable, Callable, Mapping
 
 from aiohttp import web
-from sqlalchemy.exc import DisconnectionError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from aiohttp.http_exceptions import HttpProcessingError, LineTooLong
+
+from bot.db.outages import outage
 
 logger = logging.getLogger(__name__)
 
 DATABASE_DOWN = "the service is temporarily unavailable"
 # aiohttp's own messages for these name internals (body size limits); ours say what to do.
 _MESSAGES = {413: "the request body is too large"}
+_TOO_LONG = "the request line or a header is too long"
+_UNREADABLE = "the request is malformed"
+_CUT_SHORT = "the request ended before its body did"
 # Headers of aiohttp's errors worth keeping (405's Allow); the body's are replaced.
 _DROPPED_HEADERS = {"content-type", "content-length"}
 
@@ -49,13 +53,27 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         if error.status < 400:  # redirects and the like are not errors
             raise
         return _from_aiohttp(error)
-    except (OperationalError, DisconnectionError, PoolTimeout) as error:
+    except HttpProcessingError as error:  # a body aiohttp could not read (broken framing)
+        return unreadable_request(error)
+    except ConnectionResetError:  # the client left before its body had all come
+        logger.info("client gone during %s %s", request.method, request.path)
+        return json_error(400, _CUT_SHORT)  # for the access log: nobody reads it
+    except Exception as error:  # noqa: BLE001 - the client gets JSON, the log gets the traceback
+        problem = outage(error)
+        if problem is None:
+            logger.exception("unexpected error handling %s %s", request.method, request.path)
+            return json_error(500, "internal error")
         # The DBAPI message only: the statement's parameters may hold a borrower's text.
-        logger.warning("database unavailable: %s", getattr(error, "orig", None) or error.__class__)
+        logger.warning("database unavailable (%s): %s", problem,
+                       getattr(error, "orig", None) or error.__class__)
         return json_error(503, DATABASE_DOWN)
-    except Exception:  # noqa: BLE001 - the client gets JSON, the log gets the traceback
-        logger.exception("unexpected error handling %s %s", request.method, request.path)
-        return json_error(500, "internal error")
+
+
+def unreadable_request(error: HttpProcessingError) -> web.Response:
+    """A request aiohttp could not read: the client's mistake, worth a warning, not a traceback.
+    The parser's own words are neither answered nor logged: they may quote the request."""
+    logger.warning("unreadable request: %s", type(error).__name__)
+    return json_error(400, _TOO_LONG if isinstance(error, LineTooLong) else _UNREADABLE)
 
 
 def _from_aiohttp(error: web.HTTPException) -> web.Response:

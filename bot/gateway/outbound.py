@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from bot.language import HANT, to_traditional
+from bot.replies.render import Responses
+from bot.replies.reply import Reply
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,12 @@ def _buttons(raw: Any) -> list[dict[str, str]]:
         and isinstance(button.get("title"), str)
         and isinstance(button.get("payload"), str)
     ]
+
+
+def rendered(responses: Responses, reply: Reply, language: str, script: str | None) -> ChatMessage:
+    """What the gateway says itself, in the conversation's language and script."""
+    text, buttons = responses.render(reply, language)
+    return in_script(ChatMessage(text, buttons), script)
 
 
 def in_script(reply: ChatMessage, script: str | None) -> ChatMessage:

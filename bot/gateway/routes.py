@@ -1,40 +1,47 @@
 """Every URL the gateway answers, in one table: the borrower chat API (CONTRACT §4), the agent
-API (§5) with its console, and the health check."""
+API (§5) with its console, and the health check; and, for each agent endpoint, the permission
+its caller's role must grant (bot/auth/roles.py), checked before the handler runs."""
 from __future__ import annotations
 
 from aiohttp import web
 
+from bot.auth.roles import Permission
 from bot.gateway import health
-from bot.gateway.agent import borrowers, console, handoffs, login
+from bot.gateway.agent import borrowers, console, handoffs, kinds, login
+from bot.gateway.agent.auth import requiring
 from bot.gateway.borrower import chat
 
 HANDOFF = "/api/v1/agent/handoffs/{id}"
+CASES = Permission.WORK_CASES
 
+# (method, path, handler, the permission an agent needs: None where no agent token is asked for)
 ROUTES = [
-    # borrowers, with the wallet's token
-    ("POST", "/api/v1/chat", chat.post_chat),
-    ("GET", "/api/v1/chat/history", chat.get_history),
-    ("GET", "/api/v1/chat/ws", chat.chat_socket),
+    # borrowers, with the wallet's token (checked by the handler)
+    ("POST", "/api/v1/chat", chat.post_chat, None),
+    ("GET", "/api/v1/chat/history", chat.get_history, None),
+    ("GET", "/api/v1/chat/ws", chat.chat_socket, None),
     # agents, with an agent token from the login
-    ("POST", "/api/v1/agent/login", login.login),
-    ("GET", "/api/v1/agent/borrowers/{id}", borrowers.get_borrower),
-    ("POST", "/api/v1/agent/borrowers/{id}/arrangements", borrowers.create_arrangement),
-    ("GET", "/api/v1/agent/handoffs", handoffs.list_handoffs),
-    ("GET", HANDOFF, handoffs.get_handoff),
-    ("POST", HANDOFF + "/claim", handoffs.claim),
-    ("POST", HANDOFF + "/messages", handoffs.post_message),
-    ("POST", HANDOFF + "/release", handoffs.release),
-    ("POST", HANDOFF + "/close", handoffs.close),
-    ("GET", "/api/v1/agent/ws", handoffs.agent_socket),
+    ("POST", "/api/v1/agent/login", login.login, None),
+    ("GET", "/api/v1/agent/borrowers/{id}", borrowers.get_borrower, CASES),
+    ("POST", "/api/v1/agent/borrowers/{id}/arrangements", borrowers.create_arrangement, CASES),
+    ("GET", "/api/v1/agent/arrangement-kinds", kinds.list_kinds, CASES),
+    ("GET", "/api/v1/agent/handoffs", handoffs.list_handoffs, CASES),
+    ("GET", HANDOFF, handoffs.get_handoff, CASES),
+    ("POST", HANDOFF + "/claim", handoffs.claim, CASES),
+    ("POST", HANDOFF + "/messages", handoffs.post_message, CASES),
+    ("POST", HANDOFF + "/release", handoffs.release, CASES),
+    ("POST", HANDOFF + "/close", handoffs.close, CASES),
+    ("GET", "/api/v1/agent/ws", handoffs.agent_socket, CASES),
     # the console page and its two static files
-    ("GET", "/agent", console.page),
-    ("GET", "/agent/", console.page),
-    ("GET", "/agent/static/{name}", console.static_file),
+    ("GET", "/agent", console.page, None),
+    ("GET", "/agent/", console.page, None),
+    ("GET", "/agent/static/{name}", console.static_file, None),
     # operations
-    ("GET", "/healthz", health.healthz),
+    ("GET", "/healthz", health.healthz, None),
 ]
 
 
 def add_routes(app: web.Application) -> None:
-    for method, path, handler in ROUTES:
-        app.router.add_route(method, path, handler)
+    for method, path, handler, permission in ROUTES:
+        guarded = handler if permission is None else requiring(permission, handler)
+        app.router.add_route(method, path, guarded)

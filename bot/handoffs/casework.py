@@ -20,15 +20,13 @@ from bot.clock import isoformat, utcnow
 from bot.db.models import Borrower, Conversation, Handoff, Message
 from bot.handoffs.opening import active_handoff
 from bot.language import language_of_script
+from bot.replies.reply import Reply
 
 STATUSES = ("open", "claimed", "closed")
 QUEUE_LIMIT = 500
 
-# What the borrower reads when an agent ends the chat (in their script; see bot.gateway.outbound).
-CLOSING = {
-    "en": "This chat has ended. If there is anything else, just write to us here at any time.",
-    "zh": "本次对话已结束。如果还有其他问题，随时在这里给我们留言。",
-}
+# What the borrower reads when an agent ends the chat; the gateway says it.
+CLOSING = Reply("utter_chat_closed")
 
 
 class CaseNotFound(Exception):

@@ -6,6 +6,8 @@ person already has it adds nothing to the queue.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,6 +15,7 @@ from bot import audit
 from bot.clock import utcnow
 from bot.db.models import Borrower, Conversation, Handoff
 from bot.handoffs.summary import Offers, summary
+from bot.replies.reply import Reply
 
 PRIORITY = {
     "distress": 1,
@@ -22,17 +25,28 @@ PRIORITY = {
     "not_understood": 5,
 }
 
-# What the borrower reads when a person takes over (the agent then writes in the chat).
-HOLDING = {
-    "en": "Thanks for your message. A member of our team will reply to you here shortly.",
-    "zh": "感谢您的留言。我们的工作人员会尽快在这里回复您。",
-}
+# What the borrower reads when a person takes over at their message (the agent then writes
+# in the chat); the gateway says it.
+HOLDING = Reply("utter_holding")
 
-# The intents a person must handle, and the handoff reason each opens.
-REASON_OF_INTENT = {
-    "distress": "distress", "hardship": "hardship", "dispute_debt": "dispute",
-    "complaint": "complaint", "legal_matter": "legal", "request_human": "human_requested",
-    "stop_contact": "stop_contact",
+
+@dataclass(frozen=True)
+class HardCase:
+    """An intent a person must handle: the handoff reason it opens, and the bot's kind words
+    before the person takes over (a response of domain.yml)."""
+
+    reason: str
+    answer: str
+
+
+HARD_CASES = {
+    "distress": HardCase("distress", "utter_distress"),
+    "hardship": HardCase("hardship", "utter_hardship"),
+    "dispute_debt": HardCase("dispute", "utter_dispute"),
+    "complaint": HardCase("complaint", "utter_complaint"),
+    "legal_matter": HardCase("legal", "utter_legal"),
+    "request_human": HardCase("human_requested", "utter_request_human"),
+    "stop_contact": HardCase("stop_contact", "utter_stop_contact"),
 }
 
 

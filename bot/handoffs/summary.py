@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Conversation, Message
 from bot.language import language_of_script
 from bot.loans.accounts import load_account
-from bot.money import quantize
+from bot.money import code_amount
 
 SAID_SHOWN = 3  # the borrower's latest messages quoted in the summary
 SAID_CHARACTERS = 160
@@ -57,14 +57,9 @@ def _loans(account) -> str:
     if account is None or not account.balances:
         return "none"
     return "; ".join(
-        f"{b.loan_id} {_amount(b.overdue_amount, b.currency)} overdue, "
+        f"{b.loan_id} {code_amount(b.overdue_amount, b.currency)} overdue, "
         f"{b.days_past_due} days past due" for b in account.balances
     )
-
-
-def _amount(amount, currency: str) -> str:
-    # The ISO code, as the console shows it: "$" or "¥" alone would not say which currency.
-    return f"{currency} {format(quantize(amount, currency), ',f')}"
 
 
 def _names(types: tuple[str, ...]) -> str:

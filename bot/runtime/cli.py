@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.runtime.settings import Settings
+from bot.runtime.settings import Settings, UnsafeSettings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,9 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     token.set_defaults(handler=_token)
 
     agents = commands.add_parser("agents", help="agent accounts").add_subparsers()
-    add = agents.add_parser("add", help="create an agent (or reset its password)")
+    add = agents.add_parser("add", help="create an agent (or reset its password, and role if given)")
     add.add_argument("username")
     add.add_argument("--password-stdin", action="store_true", required=True)
+    add.add_argument("--role", help="agent (the default for a new agent), trainer or supervisor")
     add.set_defaults(handler=_agents_add)
 
     arrangements = commands.add_parser("arrangements", help="deferrals, plans and promises").add_subparsers()
@@ -122,11 +123,12 @@ def _agents_add(args, settings: Settings) -> int:
     password = sys.stdin.readline().rstrip("\r\n")
     try:
         with _database(settings).transaction() as session:
-            created = add_agent(session, args.username, password)
+            created = add_agent(session, args.username, password, args.role)
     except AgentError as error:
         print(str(error), file=sys.stderr)
         return 1
-    print(f"agent {args.username} {'created' if created else 'password updated'}")
+    role = f", role {args.role}" if args.role else ""
+    print(f"agent {args.username} {'created' if created else 'password updated'}{role}")
     return 0
 
 
@@ -175,6 +177,11 @@ def _run(args, settings: Settings) -> int:
 def _gateway(args, settings: Settings) -> int:
     from bot.gateway.app import serve
 
+    try:
+        settings.check_safe_to_serve()
+    except UnsafeSettings as error:
+        print(f"cannot start: {error}", file=sys.stderr)
+        return 1
     serve(settings)
     return 0
 

@@ -1,16 +1,25 @@
 """Runtime settings, read from the environment once per process (never at import time)."""
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+
+from bot.auth import agent_tokens, borrower_tokens
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'collections.sqlite3'}"
-# Only for trying things out locally; production sets WALLET_JWT_SECRET.
+# Only for trying things out on loopback; beyond it the gateway refuses to start with these.
 DEV_JWT_SECRET = "dev-only-wallet-secret-change-me"
 # Likewise AGENT_JWT_SECRET: agent tokens must never be signed with the wallet's secret.
 DEV_AGENT_JWT_SECRET = "dev-only-agent-jwt-secret-change-me"
+DEV_RASA_TOKEN = "dev-only-rasa-token"
+
+
+class UnsafeSettings(Exception):
+    """The settings would expose development secrets beyond loopback; the message says which."""
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,9 @@ class Settings:
     action_port: int
     default_timezone: str
     agent_jwt_secret: str = DEV_AGENT_JWT_SECRET
+    # The longest a token the gateway accepts may be valid for, however it is signed.
+    wallet_token_max_lifetime: timedelta = borrower_tokens.MAX_LIFETIME
+    agent_token_max_lifetime: timedelta = agent_tokens.MAX_LIFETIME
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -34,8 +46,46 @@ class Settings:
             gateway_host=env.get("GATEWAY_HOST", "127.0.0.1"),
             gateway_port=int(env.get("GATEWAY_PORT", "8080")),
             rasa_url=env.get("RASA_URL", "http://127.0.0.1:5005"),
-            rasa_token=env.get("RASA_TOKEN") or "dev-only-rasa-token",
+            rasa_token=env.get("RASA_TOKEN") or DEV_RASA_TOKEN,
             action_port=int(env.get("ACTION_PORT", "5055")),
             default_timezone=env.get("BOT_DEFAULT_TIMEZONE", "Asia/Shanghai"),
             agent_jwt_secret=env.get("AGENT_JWT_SECRET") or DEV_AGENT_JWT_SECRET,
+            wallet_token_max_lifetime=_seconds(env, "WALLET_TOKEN_MAX_SECONDS", borrower_tokens.MAX_LIFETIME),
+            agent_token_max_lifetime=_seconds(env, "AGENT_TOKEN_MAX_SECONDS", agent_tokens.MAX_LIFETIME),
         )
+
+    def check_safe_to_serve(self) -> None:
+        """Raises UnsafeSettings, naming the variables, when the gateway would listen beyond
+        loopback with a development secret (unset, or set to the published value)."""
+        if is_loopback(self.gateway_host):
+            return
+        unset = [name for name, value, dev in (
+            ("WALLET_JWT_SECRET", self.jwt_secret, DEV_JWT_SECRET),
+            ("AGENT_JWT_SECRET", self.agent_jwt_secret, DEV_AGENT_JWT_SECRET),
+            ("RASA_TOKEN", self.rasa_token, DEV_RASA_TOKEN),
+        ) if value == dev]
+        if unset:
+            raise UnsafeSettings(
+                f"GATEWAY_HOST={self.gateway_host!r} is not a loopback address, so development "
+                f"secrets are refused: set {', '.join(unset)}")
+
+
+def is_loopback(host: str) -> bool:
+    """True for a loopback address or the name localhost; anything else (0.0.0.0, '' = every
+    interface, another name) may be reachable from elsewhere."""
+    name = host.strip().strip("[]").lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def _seconds(env: dict[str, str], name: str, default: timedelta) -> timedelta:
+    raw = env.get(name)
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit() and int(raw) > 0):
+        raise ValueError(f"{name} must be a whole number of seconds above 0, not {raw!r}")
+    return timedelta(seconds=int(raw))

@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 from bot.arrangements.policy import PolicyError, load_policy
-from bot.runtime.settings import PROJECT_ROOT, Settings
+from bot.runtime.settings import PROJECT_ROOT, Settings, UnsafeSettings
 
 
 def commands(settings: Settings, model: Path) -> dict[str, list[str]]:
@@ -57,6 +57,11 @@ def run_all(settings: Settings, model: Path) -> int:
         return 1
     if "RASA_TOKEN" not in os.environ:
         settings = _with_token(settings, secrets.token_urlsafe(32))
+    try:
+        settings.check_safe_to_serve()  # before any child starts
+    except UnsafeSettings as error:
+        print(f"cannot start: {error}", file=sys.stderr)
+        return 1
     env = child_environment(settings)
     processes = {
         name: subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)

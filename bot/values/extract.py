@@ -26,11 +26,12 @@ ARITHMETIC = decimal.Context(prec=40, traps=[decimal.DivisionByZero])
 # Order settles ties between matches of one size: text that holds no value first.
 RULES: list[Rule] = [*ignored.RULES, *dates.RULES, *counts.RULES, *amounts.RULES]
 BY_KEY = {rule.key: (order, rule) for order, rule in enumerate(RULES)}
+ENTITIES = ("amount", "date", "instalments", "duration_days")  # CONTRACT §2
 
 
 @dataclass(frozen=True)
 class Value:
-    entity: str  # amount | date | instalments | duration_days
+    entity: str  # one of ENTITIES
     start: int  # character span in the original text
     end: int
     text: str  # text[start:end]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 import actions.understanding
 from actions.context import ServiceUnavailable
 from actions.handoff import ActionHandOver
-from actions.negotiation import ActionDeclineArrangement, ActionOfferDeferral, ActionOfferInstalmentPlan
+from actions.negotiation import ActionDeclineArrangement, ActionOfferArrangement
 from actions.session import ActionSessionStart, ValidateSlotMappings
 from actions.understanding import ActionNotUnderstood
 from bot.db.models import Arrangement, Conversation, Handoff, Loan
@@ -84,7 +84,7 @@ async def test_two_in_a_row_go_to_a_person(loan_db, first, second):
 
 async def test_two_in_a_row_inside_a_form_end_the_form(loan_db):
     tracker = conversation("conv-alice", ["request_deferral", "nlu_fallback", "out_of_scope"],
-                           active_loop="deferral_form")
+                           active_loop="arrangement_form")
     messages, events = await run_on(ActionNotUnderstood(), tracker)
     assert said(messages) == ["utter_handover_not_understood"]
     assert events == [ActiveLoop(None), SlotSet("requested_slot", None), *PAUSED]
@@ -172,7 +172,7 @@ async def test_a_count_left_by_an_older_bot_is_read_as_no_refusals(loan_db, froz
 
 async def test_too_far_past_due_is_explained_and_goes_to_a_person(loan_db, frozen_today):
     tracker = conversation("conv-wang", ["request_deferral"], language="zh")
-    messages, events = await run_on(ActionOfferDeferral(), tracker)
+    messages, events = await run_on(ActionOfferArrangement(), tracker)
     assert said(messages) == ["utter_not_eligible_too_far_past_due", "utter_handover_ineligible"]
     assert messages[0]["days_past_due"] == 39 and messages[0]["max_days_past_due"] == 30
     assert SlotSet("arrangement_ok", False) in events and events[-2:] == PAUSED
@@ -185,14 +185,14 @@ async def test_a_recent_deferral_goes_to_a_person(loan_db, frozen_today):
         session.add(Arrangement(id="deferral-kept", loan_id="L-2001", type="deferral", status="kept",
                                 terms={}, created_by="bot",
                                 created_at=datetime(2026, 10, 1, tzinfo=timezone.utc)))
-    messages, events = await run_on(ActionOfferDeferral(), conversation("conv-alice", ["request_deferral"]))
+    messages, events = await run_on(ActionOfferArrangement(), conversation("conv-alice", ["request_deferral"]))
     assert said(messages) == ["utter_not_eligible_recent_deferral", "utter_handover_ineligible"]
     assert events[-2:] == PAUSED
     assert [h.reason for h in handoffs(loan_db, "conv-alice")] == ["ineligible"]
 
 
 async def test_nothing_overdue_is_only_explained(current_borrower, frozen_today):
-    messages, events = await run_on(ActionOfferDeferral(), conversation("conv-ada", ["request_deferral"]))
+    messages, events = await run_on(ActionOfferArrangement(), conversation("conv-ada", ["request_deferral"]))
     assert said(messages) == ["utter_not_eligible_not_overdue", "utter_offer_human"]
     assert ConversationPaused() not in events
     assert handoffs(current_borrower, "conv-ada") == []
@@ -201,7 +201,7 @@ async def test_nothing_overdue_is_only_explained(current_borrower, frozen_today)
 async def test_a_loan_on_hold_is_only_explained(loan_db, frozen_today):
     with loan_db.transaction() as session:
         session.get(Loan, "L-1001").collection_hold = True
-    messages, events = await run_on(ActionOfferInstalmentPlan(), conversation("conv-wang", ["request_instalment"]))
+    messages, events = await run_on(ActionOfferArrangement(), conversation("conv-wang", ["request_instalment"]))
     assert said(messages) == ["utter_not_eligible_collection_hold", "utter_offer_human"]
     assert ConversationPaused() not in events and handoffs(loan_db, "conv-wang") == []
 
@@ -210,14 +210,14 @@ async def test_an_active_arrangement_is_only_explained(loan_db, frozen_today):
     with loan_db.transaction() as session:
         session.add(Arrangement(id="plan-active", loan_id="L-2001", type="instalment_plan",
                                 status="active", terms={}, created_by="bot"))
-    messages, events = await run_on(ActionOfferDeferral(), conversation("conv-alice", ["request_deferral"]))
+    messages, events = await run_on(ActionOfferArrangement(), conversation("conv-alice", ["request_deferral"]))
     assert said(messages) == ["utter_not_eligible_active_arrangement", "utter_offer_human"]
     assert ConversationPaused() not in events and handoffs(loan_db, "conv-alice") == []
 
 
 async def test_an_offer_made_is_remembered_once(loan_db, frozen_today):
     tracker = conversation("conv-alice", ["request_deferral"], slots={"offers_made": ["deferral"]})
-    messages, events = await run_on(ActionOfferDeferral(), tracker)
+    messages, events = await run_on(ActionOfferArrangement(), tracker)
     assert said(messages) == ["utter_offer_deferral"]
     assert SlotSet("offers_made", ["deferral"]) in events and ConversationPaused() not in events
 

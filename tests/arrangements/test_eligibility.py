@@ -1,20 +1,25 @@
-"""bot/arrangements/eligibility.py: which arrangement may be offered, and why not."""
+"""Each kind's eligibility (bot/arrangements/kinds/, on the shared rules of
+bot/arrangements/eligibility.py): which arrangement may be offered, and why not. Details are
+compared as the API and the replies' JSON edge shows them."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
-from bot.arrangements.eligibility import (
-    ArrangementRecord, check_deferral, check_instalment_plan, check_promise,
-)
-from bot.loans.balance import BillLine, loan_balance
+from bot.arrangements.eligibility import ArrangementRecord
+from bot.arrangements.kinds import DEFERRAL, INSTALMENT_PLAN, PROMISE_TO_PAY
 from bot.arrangements.policy import load_policy
+from bot.jsonable import jsonable
+from bot.loans.balance import BillLine, loan_balance
 
 D = Decimal
 TODAY = date(2026, 11, 23)
 BOOK = load_policy()
+check_deferral, check_instalment_plan, check_promise = (
+    DEFERRAL.eligibility, INSTALMENT_PLAN.eligibility, PROMISE_TO_PAY.eligibility)
 CHECKS = [check_deferral, check_instalment_plan, check_promise]
 
 
@@ -32,7 +37,8 @@ def record(type: str, status: str, days_ago: int) -> ArrangementRecord:
 
 
 def check(function, bal=None, history=(), currency="CNY", **kw):
-    return function(bal or balance(currency=currency), list(history), BOOK.for_currency(currency), TODAY, **kw)
+    result = function(bal or balance(currency=currency), list(history), BOOK.for_currency(currency), TODAY, **kw)
+    return replace(result, details=jsonable(result.details))
 
 
 @pytest.mark.parametrize("days, ok", [(1, True), (30, True), (31, False), (120, False)])

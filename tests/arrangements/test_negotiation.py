@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.arrangements.kinds import DEFERRAL
 from bot.arrangements.negotiation import Offer, needs_person, noted, offer_replies
 
 
@@ -12,14 +13,14 @@ from bot.arrangements.negotiation import Offer, needs_person, noted, offer_repli
     ("collection_hold", False), ("active_arrangement", False),
 ])
 def test_only_refusals_a_person_may_set_aside_go_to_one(reason, person):
-    refusal = Offer(False, "deferral", "L-1", "CNY", reason)
+    refusal = Offer(False, DEFERRAL, "L-1", "CNY", reason)
     assert needs_person(refusal) is person
     follow_up = offer_replies(refusal, "en")[-1].response
     assert follow_up == ("utter_handover_ineligible" if person else "utter_offer_human")
 
 
 def test_an_offer_made_never_needs_a_person():
-    assert needs_person(Offer(True, "deferral", "L-1", "CNY")) is False
+    assert needs_person(Offer(True, DEFERRAL, "L-1", "CNY")) is False
 
 
 def test_offers_are_noted_once_in_order():

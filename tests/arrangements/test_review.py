@@ -14,7 +14,11 @@ from sqlalchemy import select
 
 from bot.arrangements.review import judge, review_arrangements
 from bot.arrangements.service import create_arrangement
-from bot.arrangements.terms import plan_terms, promise_terms
+from dataclasses import replace
+
+from bot.arrangements.kinds.deferral import DeferralTerms
+from bot.arrangements.kinds.instalment_plan import plan_terms
+from bot.arrangements.kinds.promise import PromiseTerms
 from bot.db import Database
 from bot.db.models import Arrangement, AuditEvent, Borrower, Payment
 from bot.loans.fixtures import load_fixture, parse_fixture_text
@@ -27,9 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BOOK = load_policy()
 GRACE = 3
 MADE = date(2026, 11, 23)
-PROMISE = promise_terms(D("500.00"), date(2026, 11, 27), "CNY")  # last day with grace: 11-30
-DEFERRAL = {"days": 14, "new_due_date": "2026-12-07", "amount": "1095.00", "currency": "CNY",
-            "fee": "0.00", "late_fees_frozen": True}  # last day with grace: 12-10
+PROMISE = PromiseTerms(D("500.00"), date(2026, 11, 27), "CNY")  # last day with grace: 11-30
+DEFERRAL = DeferralTerms(14, date(2026, 12, 7), D("1095.00"), "CNY", D("0.00"), True)  # grace ends 12-10
 PLAN = plan_terms(D("300.00"), "CNY", 3, date(2026, 11, 30))  # 100.00 on 11-30, 12-30, 01-30
 
 
@@ -54,7 +57,7 @@ def day(text: str) -> date:
 ])
 def test_promise(payments, today, expected):
     lines = [(day(on), D(amount)) for on, amount in payments]
-    assert judge("promise_to_pay", PROMISE, lines, GRACE, day(today)) == expected
+    assert judge(PROMISE, lines, GRACE, day(today)) == expected
 
 
 @pytest.mark.parametrize("payments, today, expected", [
@@ -66,7 +69,7 @@ def test_promise(payments, today, expected):
 ])
 def test_deferral(payments, today, expected):
     lines = [(day(on), D(amount)) for on, amount in payments]
-    assert judge("deferral", DEFERRAL, lines, GRACE, day(today)) == expected
+    assert judge(DEFERRAL, lines, GRACE, day(today)) == expected
 
 
 @pytest.mark.parametrize("payments, today, expected", [
@@ -82,12 +85,12 @@ def test_deferral(payments, today, expected):
 ])
 def test_plan(payments, today, expected):
     lines = [(day(on), D(amount)) for on, amount in payments]
-    assert judge("instalment_plan", PLAN, lines, GRACE, day(today)) == expected
+    assert judge(PLAN, lines, GRACE, day(today)) == expected
 
 
 def test_no_grace():
-    assert judge("promise_to_pay", PROMISE, [], 0, day("2026-11-28")) == "broken"
-    assert judge("promise_to_pay", PROMISE, [], 0, day("2026-11-27")) is None
+    assert judge(PROMISE, [], 0, day("2026-11-28")) == "broken"
+    assert judge(PROMISE, [], 0, day("2026-11-27")) is None
 
 
 # --- the review on real databases --------------------------------------------------------------
@@ -107,10 +110,10 @@ def loaded(database: Database) -> Database:
     return database
 
 
-def arrange(database: Database, type: str, terms: dict) -> str:
+def arrange(database: Database, terms) -> str:
     with database.transaction() as session:
         arrangement, _ = create_arrangement(
-            session, loan_id="L-1001", type=type, terms=terms, conversation_id="c-1",
+            session, loan_id="L-1001", terms=terms, conversation_id="c-1",
             created_by="bot", idempotency_key=None, now=at("2026-11-23", 10),
         )
         return arrangement.id
@@ -136,7 +139,7 @@ def state(database: Database, arrangement_id: str) -> tuple[str, str | None, lis
 
 
 def test_a_kept_promise(loaded):
-    promise = arrange(loaded, "promise_to_pay", PROMISE)
+    promise = arrange(loaded, PROMISE)
     pay(loaded, "300.00", at("2026-11-24"))
     assert review(loaded, "2026-11-24") == {"kept": 0, "broken": 0, "active": 1}
     pay(loaded, "200.00", at("2026-11-30", 23))  # the last minute of grace, borrower's time
@@ -149,7 +152,7 @@ def test_a_kept_promise(loaded):
 
 
 def test_a_broken_promise_sends_the_borrower_to_a_person(loaded):
-    promise = arrange(loaded, "promise_to_pay", PROMISE)
+    promise = arrange(loaded, PROMISE)
     pay(loaded, "500.00", at("2026-11-22"))       # before the promise: not for it
     pay(loaded, "500.00", at("2026-12-01", 1))    # 2026-11-30 17:00 UTC: a day too late in Shanghai
     assert review(loaded, "2026-11-30") == {"kept": 0, "broken": 0, "active": 1}
@@ -166,7 +169,7 @@ def test_a_broken_promise_sends_the_borrower_to_a_person(loaded):
 
 
 def test_a_broken_plan_flags_the_borrower(loaded):
-    plan = arrange(loaded, "instalment_plan", PLAN)
+    plan = arrange(loaded, PLAN)
     pay(loaded, "100.00", at("2026-11-30"))
     assert review(loaded, "2027-01-02") == {"kept": 0, "broken": 0, "active": 1}
     assert review(loaded, "2027-01-03") == {"kept": 0, "broken": 1, "active": 0}
@@ -174,7 +177,7 @@ def test_a_broken_plan_flags_the_borrower(loaded):
 
 
 def test_a_kept_plan(loaded):
-    plan = arrange(loaded, "instalment_plan", PLAN)
+    plan = arrange(loaded, PLAN)
     for when in ["2026-11-30", "2026-12-29", "2027-02-01"]:
         pay(loaded, "100.00", at(when))
     assert review(loaded, "2027-02-01") == {"kept": 1, "broken": 0, "active": 0}
@@ -182,12 +185,12 @@ def test_a_kept_plan(loaded):
 
 
 def test_deferrals_kept_and_broken_flag_no_one(loaded):
-    deferral = arrange(loaded, "deferral", DEFERRAL)
+    deferral = arrange(loaded, DEFERRAL)
     pay(loaded, "1000.00", at("2026-12-05"))
     assert review(loaded, "2026-12-10") == {"kept": 0, "broken": 0, "active": 1}
     assert review(loaded, "2026-12-11") == {"kept": 0, "broken": 1, "active": 0}
     assert state(loaded, deferral)[:2] == ("broken", None)
-    kept = arrange(loaded, "deferral", {**DEFERRAL, "new_due_date": "2026-12-25"})
+    kept = arrange(loaded, replace(DEFERRAL, new_due_date=date(2026, 12, 25)))
     with loaded.transaction() as session:
         session.get(Arrangement, kept).created_at = at("2026-12-11")
     pay(loaded, "1095.00", at("2026-12-12"))  # the earlier 1000.00 was for the first one
@@ -196,7 +199,7 @@ def test_deferrals_kept_and_broken_flag_no_one(loaded):
 
 
 def test_a_review_as_of_a_past_day_ignores_later_payments(loaded):
-    arrange(loaded, "promise_to_pay", PROMISE)
+    arrange(loaded, PROMISE)
     pay(loaded, "500.00", at("2026-11-29"))
     assert review(loaded, "2026-11-28") == {"kept": 0, "broken": 0, "active": 1}
 
@@ -207,7 +210,7 @@ def test_the_command(tmp_path: Path):
     database.upgrade()
     with database.transaction() as session:
         load_fixture(session, parse_fixture_text(CONTRACT_EXAMPLE))
-    arrange(database, "promise_to_pay", PROMISE)
+    arrange(database, PROMISE)
     database.dispose()
     environment = {**os.environ, "DATABASE_URL": url}
     run = lambda *args: subprocess.run(  # noqa: E731

@@ -14,7 +14,10 @@ from bot.arrangements import service
 from bot.arrangements.service import (
     NotEligible, arrangements_of, cancel_arrangement, create_arrangement, eligibility_of, history_of,
 )
-from bot.arrangements.terms import plan_terms, promise_terms
+from bot.arrangements.kinds import DEFERRAL, INSTALMENT_PLAN, PROMISE_TO_PAY, UnknownKind, kind_named
+from bot.arrangements.kinds.deferral import DeferralTerms
+from bot.arrangements.kinds.instalment_plan import plan_terms
+from bot.arrangements.kinds.promise import PromiseTerms
 from bot.db import Database
 from bot.db.models import Arrangement, AuditEvent, Loan
 from bot.loans.fixtures import load_fixture, parse_fixture_text
@@ -23,8 +26,10 @@ from bot.arrangements.policy import load_policy
 from tests.fixtures import CONTRACT_EXAMPLE
 
 TODAY = date(2026, 11, 23)
-PROMISE = promise_terms(Decimal("500"), date(2026, 11, 27), "CNY")
+PROMISE = PromiseTerms(Decimal("500.00"), date(2026, 11, 27), "CNY")
 PLAN = plan_terms(Decimal("2145.00"), "CNY", 3, date(2026, 11, 30))
+PLAN_JSON = INSTALMENT_PLAN.to_json(PLAN)
+DEFERRAL_TERMS = DeferralTerms(14, date(2026, 12, 7), Decimal("2145.00"), "CNY", Decimal("0.00"), True)
 
 
 def load_contract_example(database: Database) -> None:
@@ -38,10 +43,10 @@ def loaded(database: Database) -> Database:
     return database
 
 
-def create(database: Database, key: str | None, type: str = "promise_to_pay", terms: dict = PROMISE, **kw):
+def create(database: Database, key: str | None, terms=PROMISE, **kw):
     with database.transaction() as session:
         return create_arrangement(
-            session, loan_id=kw.pop("loan_id", "L-1001"), type=type, terms=terms,
+            session, loan_id=kw.pop("loan_id", "L-1001"), terms=terms,
             conversation_id=kw.pop("conversation_id", "c-1"), created_by=kw.pop("created_by", "bot"),
             idempotency_key=key, **kw,
         )
@@ -53,16 +58,16 @@ def count(database: Database, model, *where) -> int:
 
 
 def test_created_with_its_terms_and_audited(loaded):
-    arrangement, created = create(loaded, "conv-1:confirm-1", "instalment_plan", PLAN)
+    arrangement, created = create(loaded, "conv-1:confirm-1", PLAN)
     assert created
     with loaded.transaction() as session:
         [stored] = arrangements_of(session, "L-1001")
         [event] = session.execute(select(AuditEvent).where(AuditEvent.action == "arrangement_created")).scalars()
     assert stored.id == arrangement.id
-    assert (stored.type, stored.status, stored.terms, stored.created_by) == ("instalment_plan", "active", PLAN, "bot")
+    assert (stored.type, stored.status, stored.terms, stored.created_by) == ("instalment_plan", "active", PLAN_JSON, "bot")
     assert stored.terms["instalments"][0] == {"due_date": "2026-11-30", "amount": "715.00"}
     assert (event.actor, event.borrower_id, event.loan_id, event.conversation_id) == ("bot", "b-1001", "L-1001", "c-1")
-    assert event.details == {"arrangement_id": arrangement.id, "type": "instalment_plan", "terms": PLAN}
+    assert event.details == {"arrangement_id": arrangement.id, "type": "instalment_plan", "terms": PLAN_JSON}
 
 
 def test_the_same_key_twice_makes_one_arrangement(loaded):
@@ -85,7 +90,7 @@ def test_a_key_used_on_another_loan_is_a_bug(loaded):
 def test_one_active_arrangement_per_loan(loaded):
     create(loaded, "k-1")
     with pytest.raises(NotEligible) as refused:
-        create(loaded, "k-2", "instalment_plan", PLAN)
+        create(loaded, "k-2", PLAN)
     assert refused.value.reason == "active_arrangement"
     assert refused.value.details["type"] == "promise_to_pay"
     assert count(loaded, Arrangement) == 1
@@ -99,7 +104,7 @@ def test_a_settled_or_cancelled_arrangement_makes_room(loaded):
     with loaded.transaction() as session:
         cancelled = cancel_arrangement(session, second.id, actor="agent:li", reason="entered by mistake")
         assert cancelled.status == "cancelled"
-    third, created = create(loaded, "k-3", "instalment_plan", PLAN)
+    third, created = create(loaded, "k-3", PLAN)
     assert created
     with loaded.transaction() as session:
         assert [(item.type, item.status) for item in history_of(session, "L-1001")] == [
@@ -130,8 +135,10 @@ def test_a_loan_on_hold_gets_none(loaded):
 def test_unknown_loan_and_type(loaded):
     with pytest.raises(LookupError):
         create(loaded, "k-1", loan_id="L-404")
-    with pytest.raises(ValueError, match="unknown arrangement type"):
-        create(loaded, "k-1", type="discount")
+    with pytest.raises(UnknownKind, match="unknown arrangement type"):
+        kind_named("discount")
+    with pytest.raises(UnknownKind):  # terms of no kind cannot be recorded
+        create(loaded, "k-1", terms={"amount": "500"})
 
 
 def test_the_database_itself_refuses_a_second_active_arrangement(loaded):
@@ -154,7 +161,7 @@ def test_a_lost_race_caught_by_the_index_leaves_the_transaction_usable(loaded, m
     monkeypatch.setattr(service, "_recheck", lambda session, loan: None)  # as if the check had raced
     with loaded.transaction() as session:
         with pytest.raises(NotEligible) as refused:
-            create_arrangement(session, loan_id="L-1001", type="deferral", terms={}, conversation_id=None,
+            create_arrangement(session, loan_id="L-1001", terms=DEFERRAL_TERMS, conversation_id=None,
                                created_by="bot", idempotency_key="k-2")
         session.add(AuditEvent(actor="bot", action="still_usable"))
     assert refused.value.reason == "active_arrangement"
@@ -165,14 +172,14 @@ def test_a_lost_race_caught_by_the_index_leaves_the_transaction_usable(loaded, m
 def test_eligibility_from_the_database(loaded):
     book = load_policy()
     with loaded.transaction() as session:
-        assert eligibility_of(session, "L-1001", "deferral", book, TODAY).reason == "too_far_past_due"  # 39 days
-        assert eligibility_of(session, "L-1001", "instalment_plan", book, TODAY).ok
+        assert eligibility_of(session, "L-1001", DEFERRAL, book, TODAY).reason == "too_far_past_due"  # 39 days
+        assert eligibility_of(session, "L-1001", INSTALMENT_PLAN, book, TODAY).ok
     create(loaded, "k-1")
     with loaded.transaction() as session:
-        assert eligibility_of(session, "L-1001", "promise_to_pay", book, TODAY).reason == "active_arrangement"
+        assert eligibility_of(session, "L-1001", PROMISE_TO_PAY, book, TODAY).reason == "active_arrangement"
         session.get(Loan, "L-1001").collection_hold = True
         session.flush()
-        assert eligibility_of(session, "L-1001", "instalment_plan", book, TODAY).reason == "collection_hold"
+        assert eligibility_of(session, "L-1001", INSTALMENT_PLAN, book, TODAY).reason == "collection_hold"
 
 
 # --- racing confirmations: separate engines, as separate processes would have -----------------

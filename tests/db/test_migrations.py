@@ -102,3 +102,15 @@ def test_money_and_time_columns_keep_their_values(database):
         assert borrower.created_at.tzinfo is not None
         assert abs((datetime.now(timezone.utc) - borrower.created_at).total_seconds()) < 60
         assert (borrower.language, borrower.timezone, loan.collection_hold) == ("en", "UTC", False)
+
+
+def test_agents_there_before_roles_become_agents(database):
+    config = alembic_config(database.engine)
+    command.downgrade(config, "0003")
+    with database.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO agents (username, password_hash, active, created_at) "
+            "VALUES ('maria', '$2b$12$x', :active, :at)"), {"active": True, "at": datetime.now(timezone.utc)})
+    command.upgrade(config, "head")
+    with database.engine.connect() as connection:
+        assert connection.execute(text("SELECT username, role FROM agents")).all() == [("maria", "agent")]

@@ -1,9 +1,11 @@
 """Helpers for the gateway tests: tokens, settings, a closed port, the fake Rasa upstream,
-and reading the database back."""
+a handoff for a borrower (an agent reads a borrower only with one), and reading the database
+back."""
 from __future__ import annotations
 
 import asyncio
 import socket
+import uuid
 from collections import defaultdict
 from datetime import timedelta
 
@@ -11,7 +13,8 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.db.models import AuditEvent, Conversation, Message
-from bot.handoffs.opening import hand_over
+from bot.handoffs import casework
+from bot.handoffs.opening import hand_over, open_handoff
 from bot.runtime.settings import Settings
 from bot.auth.borrower_tokens import issue_borrower_token
 
@@ -164,6 +167,19 @@ class FakeRasa:
         with self.database.transaction() as session:
             borrower_id = session.get(Conversation, conversation_id).borrower_id
             hand_over(session, conversation_id, borrower_id, "human_requested")
+
+
+def open_case(database, borrower_id: str, claimed_by: str | None = None) -> int:
+    """A new conversation of the borrower's, handed over (and claimed by `claimed_by`, if
+    given); the handoff's id."""
+    with database.transaction() as session:
+        conversation = Conversation(id=f"case-{borrower_id}-{uuid.uuid4().hex[:8]}", borrower_id=borrower_id)
+        session.add(conversation)
+        session.flush()
+        handoff = open_handoff(session, conversation.id, borrower_id, "human_requested")
+        if claimed_by is not None:
+            casework.claim(session, handoff.id, claimed_by)
+        return handoff.id
 
 
 def messages_of(database, conversation_id: str) -> list[Message]:

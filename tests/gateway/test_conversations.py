@@ -35,7 +35,6 @@ async def test_conversation_messages_pending_and_history(database):
         ("borrower", "請問還欠多少"), ("bot", "请选择"), ("borrower", "/affirm")]
     assert history[1]["buttons"] == MENU
     assert len(audit_events(database, "conversation_started")) == 2
-    await store.ping()
 
 
 async def test_a_closed_conversation_is_followed_by_a_new_one(database):

@@ -157,7 +157,7 @@ async def test_a_database_that_goes_down_is_503_json(offline_gateway, borrowers)
         ):
             assert await _error(response, 503) == "the service is temporarily unavailable"
         health = await (await offline_gateway.get("/healthz")).json()
-        assert health["database"] is False
+        assert (health["database"], health["database_problem"]) == (False, "unreachable")
     finally:
         shutil.rmtree(path)
 

@@ -1,4 +1,5 @@
-"""`python -m bot gateway` (serve): it answers on GATEWAY_PORT, and its log holds no token."""
+"""`python -m bot gateway` (serve): it answers on GATEWAY_PORT, its log holds no token, what
+aiohttp's parser refuses is JSON without an ERROR, and SIGTERM stops it cleanly."""
 from __future__ import annotations
 
 import asyncio
@@ -6,7 +7,9 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import AsyncIterator
 
 import aiohttp
 
@@ -16,27 +19,46 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_serve_answers_and_never_logs_a_query_token(tmp_path):
+    secret_token = token("b-1")
+    async with _served(tmp_path) as (http, process):
+        health = await _wait_for_health(http, process)
+        assert health == {"status": "ok", "rasa": False, "database": True}
+        async with http.get("/api/v1/chat/ws", params={"token": secret_token}) as response:
+            assert response.status == 401  # b-1 is not in this empty database
+    output = (tmp_path / "gateway.log").read_text()
+    assert "/api/v1/chat/ws" in output  # the access log is on
+    assert secret_token not in output and "token=" not in output
+
+
+async def test_serve_answers_a_huge_header_in_json_and_stops_cleanly(tmp_path):
+    async with _served(tmp_path) as (http, process):
+        await _wait_for_health(http, process)
+        async with http.get("/api/v1/chat/history", headers={"X-Probe": "a" * 9000}) as response:
+            assert (response.status, response.content_type) == (400, "application/json")
+            assert await response.json() == {"error": "the request line or a header is too long"}
+    assert process.returncode == 0  # SIGTERM: shut down, not killed
+    output = (tmp_path / "gateway.log").read_text()
+    assert "WARNING bot.gateway.errors unreadable request: LineTooLong" in output
+    assert " ERROR " not in output and "Traceback" not in output
+
+
+@asynccontextmanager
+async def _served(tmp_path: Path) -> AsyncIterator[tuple[aiohttp.ClientSession, subprocess.Popen]]:
+    """The gateway in a process of its own, logging to tmp_path/gateway.log; terminated
+    (SIGTERM) at the end of the block."""
     port = closed_port()
     env = {**os.environ, "GATEWAY_PORT": str(port), "WALLET_JWT_SECRET": SECRET,
            "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.sqlite3'}",
            "RASA_URL": f"http://127.0.0.1:{closed_port()}"}
-    log = (tmp_path / "gateway.log").open("w+")
-    process = subprocess.Popen([sys.executable, "-m", "bot", "gateway"], cwd=ROOT, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
-    secret_token = token("b-1")
-    try:
-        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:
-            health = await _wait_for_health(http, process)
-            assert health == {"status": "ok", "rasa": False, "database": True}
-            async with http.get("/api/v1/chat/ws", params={"token": secret_token}) as response:
-                assert response.status == 401  # b-1 is not in this empty database
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-    log.close()
-    output = (tmp_path / "gateway.log").read_text()
-    assert "/api/v1/chat/ws" in output  # the access log is on
-    assert secret_token not in output and "token=" not in output
+    with (tmp_path / "gateway.log").open("w+") as log:
+        process = subprocess.Popen([sys.executable, "-m", "bot", "gateway"], cwd=ROOT, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT)
+        try:
+            async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:
+                yield http, process
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
 
 
 async def _wait_for_health(http: aiohttp.ClientSession, process: subprocess.Popen) -> dict:
@@ -49,4 +71,3 @@ async def _wait_for_health(http: aiohttp.ClientSession, process: subprocess.Pope
         except aiohttp.ClientConnectionError:
             await asyncio.sleep(0.2)
     raise AssertionError("the gateway did not start")
-

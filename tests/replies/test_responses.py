@@ -42,11 +42,39 @@ def test_no_threatening_wording(name):
         assert not THREATS.search(variation["text"]), f"{name}: {variation['text']}"
 
 
+CODE = [*(PROJECT_ROOT / "bot").rglob("*.py"), *(PROJECT_ROOT / "actions").glob("*.py")]
+COMPOSER = PROJECT_ROOT / "bot/replies/names.py"
+
+
+def composed_names() -> set[str]:
+    """Every name bot/replies/names.py can compose, from what the code composes them of."""
+    from bot.arrangements.eligibility import REFUSAL_REASONS
+    from bot.arrangements.kinds import KINDS
+    from bot.replies import names
+
+    slots = [field.slot for kind in KINDS for field in kind.fields]
+    return ({names.not_eligible(reason) for reason in REFUSAL_REASONS}
+            | {names.invalid(slot) for slot in slots} | {names.ask(slot) for slot in slots})
+
+
 def test_every_response_named_in_code_exists():
-    sources = [PROJECT_ROOT / "bot/replies/account.py", *(PROJECT_ROOT / "actions").glob("*.py")]
-    named = {
-        name for source in sources
-        for name in re.findall(r'(?:Reply\(|response=)"(utter_\w+)"', source.read_text())
+    from bot.arrangements.kinds import KINDS
+    from bot.handoffs.opening import HARD_CASES
+
+    literal = {
+        name for source in CODE
+        for name in re.findall(r'["\'](utter_\w+)["\']', source.read_text(encoding="utf-8"))
     }
+    defined = ({kind.offer_response for kind in KINDS} | {kind.propose_response for kind in KINDS}
+               | {case.answer for case in HARD_CASES.values()})
+    named = literal | defined | composed_names()
     assert "utter_no_account" in named and "utter_balance_overdue" in named
-    assert named <= set(RESPONSES), named - set(RESPONSES)
+    assert named <= set(RESPONSES), sorted(named - set(RESPONSES))
+
+
+def test_response_names_are_composed_in_one_place_only():
+    # An f-string or a concatenation elsewhere would name responses the test above cannot see.
+    composing = re.compile(r'f["\']utter_|["\']utter_["\']\s*\+|["\']utter_\{|utter_%')
+    for source in CODE:
+        if source != COMPOSER:
+            assert not composing.search(source.read_text(encoding="utf-8")), source

@@ -13,7 +13,7 @@ import jwt
 import pytest
 from sqlalchemy import func, inspect, select
 
-from bot.auth.agents import check_password
+from bot.auth.agents import active_account, password_matches
 from bot.db import Database
 from bot.db.models import Agent, AuditEvent, Bill, Borrower, Loan
 from bot.loans.accounts import load_account
@@ -21,11 +21,12 @@ from bot.loans.accounts import load_account
 from tests.fixtures import CONTRACT_EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[2]
+SETTINGS_VARIABLES = {"DATABASE_URL", "WALLET_JWT_SECRET", "AGENT_JWT_SECRET", "RASA_TOKEN", "GATEWAY_HOST"}
 
 
 
 def bot(*args: str, url: str | None = None, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "WALLET_JWT_SECRET")}
+    environment = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
     if url is not None:
         environment["DATABASE_URL"] = url
     environment.update(env)
@@ -157,15 +158,67 @@ def test_agents_add(database_url, db):
         agent = session.execute(select(Agent)).scalar_one()
         assert agent.username == "alice" and agent.active
         assert "correct horse" not in agent.password_hash and agent.password_hash.startswith("$2")
-        assert check_password(session, "alice", "correct horse battery")
-        assert not check_password(session, "alice", "correct horse")
+        assert password_matches("correct horse battery", active_account(session, "alice"))
+        assert not password_matches("correct horse", active_account(session, "alice"))
 
     result = bot("agents", "add", "alice", "--password-stdin", url=database_url, stdin="a new passphrase\n")
     assert (result.returncode, result.stdout) == (0, "agent alice password updated\n")
     assert db.count(Agent) == 1
     with db.database.transaction() as session:
-        assert check_password(session, "alice", "a new passphrase")
-        assert not check_password(session, "alice", "correct horse battery")
+        assert password_matches("a new passphrase", active_account(session, "alice"))
+        assert not password_matches("correct horse battery", active_account(session, "alice"))
+
+
+def role_of(db, username: str) -> str:
+    with db.database.transaction() as session:
+        return session.execute(select(Agent.role).where(Agent.username == username)).scalar_one()
+
+
+def test_agents_add_gives_a_role(database_url, db):
+    assert bot("agents", "add", "alice", "--password-stdin", url=database_url,
+               stdin="correct horse battery\n").returncode == 0
+    assert role_of(db, "alice") == "agent"  # the default
+    trainer = bot("agents", "add", "tess", "--password-stdin", "--role", "trainer", url=database_url,
+                  stdin="correct horse battery\n")
+    assert (trainer.returncode, trainer.stdout, trainer.stderr) == (0, "agent tess created, role trainer\n", "")
+    assert role_of(db, "tess") == "trainer"
+
+    # Again for an existing agent: the role changes when given, and stays when not.
+    promoted = bot("agents", "add", "alice", "--password-stdin", "--role", "supervisor", url=database_url,
+                   stdin="a new passphrase\n")
+    assert (promoted.returncode, promoted.stdout) == (0, "agent alice password updated, role supervisor\n")
+    assert bot("agents", "add", "alice", "--password-stdin", url=database_url,
+               stdin="another passphrase\n").returncode == 0
+    assert role_of(db, "alice") == "supervisor"
+    with db.database.transaction() as session:
+        assert password_matches("another passphrase", active_account(session, "alice"))
+
+
+def test_agents_add_refuses_an_unknown_role(database_url, db):
+    result = bot("agents", "add", "alice", "--password-stdin", "--role", "admin", url=database_url,
+                 stdin="correct horse battery\n")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == "no role 'admin': a role is agent, trainer, supervisor\n"
+    assert db.count(Agent) == 0
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "10.1.2.3", "gateway.example.com", "::"])
+def test_gateway_beyond_loopback_refuses_development_secrets(host):
+    result = bot("gateway", GATEWAY_HOST=host, WALLET_JWT_SECRET="w" * 40)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"cannot start: GATEWAY_HOST={host!r} is not a loopback address, so development secrets "
+        "are refused: set AGENT_JWT_SECRET, RASA_TOKEN\n")
+
+
+def test_run_beyond_loopback_refuses_before_starting_anything(tmp_path):
+    model = tmp_path / "model.tar.gz"
+    model.write_bytes(b"not started")
+    result = bot("run", "--model", str(model), GATEWAY_HOST="0.0.0.0", AGENT_JWT_SECRET="a" * 40)
+    assert result.returncode == 1
+    # RASA_TOKEN is generated per run, so only the wallet's secret is missing.
+    assert result.stderr == ("cannot start: GATEWAY_HOST='0.0.0.0' is not a loopback address, so "
+                             "development secrets are refused: set WALLET_JWT_SECRET\n")
 
 
 def test_agents_add_refuses_a_short_password_or_bad_name(database_url, db):

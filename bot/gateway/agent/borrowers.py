@@ -5,6 +5,7 @@ an arrangement agreed with them. Every read of a borrower is audited, with actor
 from __future__ import annotations
 
 import json
+import logging
 from decimal import Decimal
 from typing import Any
 
@@ -14,17 +15,24 @@ from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.arrangements import by_agent
+from bot.arrangements.kinds import UnknownKind, kind_named
 from bot.clock import isoformat
 from bot.db.models import Arrangement, Borrower
-from bot.gateway.agent.auth import authenticate_agent
+from bot.auth.identity import AgentIdentity
+from bot.gateway.agent.auth import access_refused, authenticate_agent, check_borrower_access
 from bot.gateway.errors import ApiError
 from bot.gateway.keys import DATABASE, POLICY
+from bot.handoffs import access
+from bot.jsonable import jsonable
 from bot.loans.accounts import load_account
 from bot.money import quantize
 
+logger = logging.getLogger(__name__)
+
 
 async def get_borrower(request: web.Request) -> web.Response:
-    username = await authenticate_agent(request)
+    username = (await authenticate_agent(request)).username
+    await check_borrower_access(request, access.check_may_read_account)
     view = await request.app[DATABASE].run(_borrower_view, request.match_info["id"], username)
     if view is None:
         raise ApiError(404, "no such borrower")
@@ -33,34 +41,42 @@ async def get_borrower(request: web.Request) -> web.Response:
 
 async def create_arrangement(request: web.Request) -> web.Response:
     """An arrangement the agent agreed with the borrower, within policy (bot/arrangements/by_agent.py)."""
-    username = await authenticate_agent(request)
+    agent = await authenticate_agent(request)
     try:
-        arrangement_request = by_agent.parse_request(json.loads(await request.read() or b"null"))
+        # Whole numbers as Decimals: a 5,000-digit number is read (and refused by the policy
+        # check, naming its field) instead of failing on Python's integer-string limit.
+        body = json.loads(await request.read() or b"null", parse_int=Decimal)
+        arrangement_request = by_agent.parse_request(body)
     except (ValueError, RecursionError):
         raise ApiError(400, "the body must be a JSON object") from None
     except by_agent.ArrangementRequestInvalid as error:
         raise ApiError(400, str(error)) from None
     borrower_id, database = request.match_info["id"], request.app[DATABASE]
     try:
-        made = await database.run(_arrange, borrower_id, username, arrangement_request, request.app[POLICY])
+        made = await database.run(_arrange, borrower_id, agent, arrangement_request, request.app[POLICY])
+    except access.AccessRefused as refusal:
+        raise await access_refused(request, refusal) from None
     except LookupError:
         raise ApiError(404, "the borrower has no such loan") from None
     except by_agent.OutsidePolicy as refusal:
-        await database.run(_audit_refused_arrangement, borrower_id, username, arrangement_request, refusal)
+        await database.run(_audit_refused_arrangement, borrower_id, agent.username, arrangement_request, refusal)
         status = 409 if refusal.reason == "active_arrangement" else 422
-        raise ApiError(status, str(refusal), reason=refusal.reason, details=refusal.details) from None
+        raise ApiError(status, str(refusal), reason=refusal.reason, field=refusal.field,
+                       details=jsonable(refusal.details)) from None
     return web.json_response(made, status=201)
 
 
-def _arrange(session: Session, borrower_id: str, username: str, arrangement_request, book) -> dict:
-    return _arrangement(by_agent.arrange(session, borrower_id, username, arrangement_request, book))
+def _arrange(session: Session, borrower_id: str, agent: AgentIdentity, arrangement_request, book) -> dict:
+    access.check_may_arrange(session, agent, borrower_id)  # in this transaction: no release between
+    return _arrangement(by_agent.arrange(session, borrower_id, agent.username, arrangement_request, book))
 
 
 def _audit_refused_arrangement(session: Session, borrower_id: str, username: str,
                                arrangement_request, refusal) -> None:
     audit.record(session, audit.agent(username), "arrangement_refused", borrower_id=borrower_id,
                  loan_id=arrangement_request.loan_id[:64],
-                 details={"type": arrangement_request.type, "reason": refusal.reason})
+                 details={"type": arrangement_request.kind.name, "reason": refusal.reason,
+                          "field": refusal.field})
 
 
 def _borrower_view(session: Session, borrower_id: str, username: str) -> dict[str, Any] | None:
@@ -114,13 +130,29 @@ def _arrangements_by_loan(session: Session, loan_ids: list[str]) -> dict[str, li
 
 
 def _arrangement(arrangement: Arrangement) -> dict[str, Any]:
-    return {
+    """As stored (CONTRACT §5), plus what the console shows without knowing the kinds: a
+    title, a one-line description, and the payments it expects."""
+    stored = {
         "id": arrangement.id,
         "type": arrangement.type,
         "status": arrangement.status,
         "created_at": isoformat(arrangement.created_at),
         "created_by": arrangement.created_by,
         "terms": arrangement.terms,
+    }
+    try:
+        kind = kind_named(arrangement.type)
+        terms = kind.from_json(arrangement.terms)
+    except (UnknownKind, KeyError, TypeError, ValueError, ArithmeticError):
+        # A row this version cannot read must not hide the rest of the borrower from agents.
+        logger.warning("arrangement %s has terms of an unknown shape", arrangement.id)
+        return stored
+    return {
+        **stored,
+        "title": kind.title,
+        "description": kind.describe(terms),
+        "schedule": jsonable([{"due_date": due.due_date, "amount": quantize(due.amount, terms.currency)}
+                              for due in kind.schedule(terms)]),
     }
 
 

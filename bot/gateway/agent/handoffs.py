@@ -18,9 +18,10 @@ from bot.gateway.live.agent_feed import AGENTS, handoff_changed, message_added
 from bot.gateway.conversations import agent_event
 from bot.gateway.errors import ApiError
 from bot.gateway.inbound import parse_chat_body
-from bot.gateway.keys import CONVERSATIONS, DATABASE, HUB, LOCKS, RASA
+from bot.gateway.keys import CONVERSATIONS, DATABASE, LOCKS, RASA, RESPONSES
+from bot.gateway.live.borrower_feed import agent_said, bot_said
 from bot.gateway.live.socket import stream
-from bot.gateway.outbound import ChatMessage, in_script, replies_from_rasa
+from bot.gateway.outbound import ChatMessage, in_script, rendered, replies_from_rasa
 from bot.gateway.rasa_client import BotUnavailable
 
 logger = logging.getLogger(__name__)
@@ -31,36 +32,36 @@ BOT_UNREACHABLE = "the bot is unreachable, so the conversation stays with you; t
 
 
 async def list_handoffs(request: web.Request) -> web.Response:
-    agent = await authenticate_agent(request)
+    agent = (await authenticate_agent(request)).username
     statuses = _statuses(request)
     return web.json_response(await request.app[DATABASE].run(_queue, statuses, agent))
 
 
 async def get_handoff(request: web.Request) -> web.Response:
-    agent = await authenticate_agent(request)
+    agent = (await authenticate_agent(request)).username
     return web.json_response(await _act(request, _case_with_transcript, _handoff_id(request), agent))
 
 
 async def claim(request: web.Request) -> web.Response:
-    agent = await authenticate_agent(request)
+    agent = (await authenticate_agent(request)).username
     case = await _act(request, _as_json(casework.claim), _handoff_id(request), agent)
     await handoff_changed(request.app, case)
     return web.json_response(case)
 
 
 async def post_message(request: web.Request) -> web.Response:
-    agent = await authenticate_agent(request)
+    agent = (await authenticate_agent(request)).username
     text = parse_chat_body(await request.read())
     case, message = await _act(request, _reply, _handoff_id(request), agent, text)
     app = request.app
-    await app[HUB].publish(case["conversation_id"], {"from": "agent", "text": text})
+    await agent_said(app, case["borrower_id"], text)
     await message_added(app, case, message)
     return web.json_response(message, status=201)
 
 
 async def release(request: web.Request) -> web.Response:
     """Resumes Rasa first: if the bot cannot take the conversation, the agent keeps it."""
-    agent, handoff_id = await authenticate_agent(request), _handoff_id(request)
+    agent, handoff_id = (await authenticate_agent(request)).username, _handoff_id(request)
     case = await _act(request, _as_json(casework.check_can_end), handoff_id, agent, "release")
     conversation_id = case["conversation_id"]
     app = request.app
@@ -77,18 +78,18 @@ async def release(request: web.Request) -> web.Response:
 
 
 async def close(request: web.Request) -> web.Response:
-    agent = await authenticate_agent(request)
+    agent = (await authenticate_agent(request)).username
     case = await _act(request, _as_json(casework.close), _handoff_id(request), agent)
-    language = case["language"] if case["language"] in casework.CLOSING else "en"
-    await _say(request.app, case, [in_script(ChatMessage(casework.CLOSING[language]), case["script"])])
+    closing = rendered(request.app[RESPONSES], casework.CLOSING, case["language"], case["script"])
+    await _say(request.app, case, [closing])
     await handoff_changed(request.app, case)
     return web.json_response(case)
 
 
 async def agent_socket(request: web.Request) -> web.WebSocketResponse:
-    agent = await authenticate_agent(request, allow_query_token=True)
-    await request.app[DATABASE].run(_audit_connected, agent)
-    return await stream(request, AGENTS, b"reload the queue")
+    agent = await authenticate_agent(request)
+    await request.app[DATABASE].run(_audit_connected, agent.username)
+    return await stream(request, AGENTS, b"reload the queue", expires_at=agent.expires_at)
 
 
 # --- in a transaction ------------------------------------------------------------------------
@@ -166,7 +167,7 @@ async def _say(app: web.Application, case: dict, replies: list[ChatMessage]) -> 
     """Keeps what the bot says and sends it to the borrower and the agents live."""
     for reply in replies:
         message = await app[CONVERSATIONS].add_bot_message(case["conversation_id"], reply)
-        await app[HUB].publish(case["conversation_id"], {"from": "bot", **reply.as_json()})
+        await bot_said(app, case["borrower_id"], reply)
         await message_added(app, case, message)
 
 

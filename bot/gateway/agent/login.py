@@ -1,7 +1,11 @@
-"""`POST /api/v1/agent/login` (CONTRACT §5): an agent's username and password for a token.
+"""`POST /api/v1/agent/login` (CONTRACT §5): an agent's username and password for a token and
+their role (`{"token", "role"}`).
 
 Every attempt is audited with actor `agent:<username>`; passwords are never logged, audited or
-echoed. Repeated failures for a name or from an address are throttled (429).
+echoed. Repeated failures for a name or from an address are throttled (429); each attempt is
+counted before its password is checked, so a burst of guesses gets no further than the limit.
+The account is read in one short transaction, the password checked on bcrypt's own threads
+(never holding a database connection), and the outcome audited in another transaction.
 """
 from __future__ import annotations
 
@@ -12,37 +16,73 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from bot import audit
-from bot.auth.agent_tokens import issue_agent_token
-from bot.auth.agents import USERNAME, check_password
+from bot.auth.agent_tokens import TOKEN_TTL, issue_agent_token
+from bot.auth.agents import USERNAME, Account, active_account
 from bot.gateway.agent.auth import unauthorised
+from bot.gateway.agent.login_throttle import Attempt, Throttled
+from bot.gateway.agent.password_pool import PoolBusy
 from bot.gateway.errors import ApiError
-from bot.gateway.keys import DATABASE, LOGIN_THROTTLE, SETTINGS
+from bot.gateway.keys import DATABASE, LOGIN_THROTTLE, PASSWORDS, SETTINGS
 
 BAD_LOGIN = 'the body must be a JSON object with "username" and "password" strings'
 WRONG_CREDENTIALS = "the username or password is wrong"
 TOO_MANY_FAILURES = "too many failed logins; try again later"
+TOO_MANY_LOGINS = "too many logins at once; try again in a moment"
 
 
 async def login(request: web.Request) -> web.Response:
-    database = request.app[DATABASE]
+    app = request.app
+    username, password = await _read_login(request)
+    attempt = await _reserve_attempt(request, username)
+    account = await _verified_account(app, attempt, username, password)
+    app[LOGIN_THROTTLE].succeeded(attempt)
+    await app[DATABASE].run(_audit_login, account)
+    return web.json_response({"token": _token(app, account), "role": account.role.value})
+
+
+async def _read_login(request: web.Request) -> tuple[str, str]:
     raw = await request.read()
     try:
-        username, password = _parse_login(raw)
+        return _parse_login(raw)
     except ApiError:
-        await database.run(_audit_malformed_login, raw)
+        await request.app[DATABASE].run(_audit_malformed_login, raw)
         raise
-    throttle, keys = request.app[LOGIN_THROTTLE], (("user", username.lower()), ("address", request.remote))
-    wait = throttle.retry_after(*keys)
-    if wait:
-        await database.run(_audit_failure, username, "too many failures")
-        raise ApiError(429, TOO_MANY_FAILURES, headers={"Retry-After": str(wait)})
-    # bcrypt is slow on purpose: in the executor, like the database work.
-    if not await database.run(_check_and_audit, username, password):
-        throttle.failed(*keys)
+
+
+async def _reserve_attempt(request: web.Request, username: str) -> Attempt:
+    """The attempt, counted as a failure until it succeeds; 429 when too many have failed."""
+    keys = (("user", username.lower()), ("address", request.remote))
+    try:
+        return request.app[LOGIN_THROTTLE].reserve(*keys)
+    except Throttled as throttled:
+        await request.app[DATABASE].run(_audit_failure, username, "too many failures")
+        raise ApiError(429, TOO_MANY_FAILURES,
+                       headers={"Retry-After": str(throttled.retry_after)}) from None
+
+
+async def _verified_account(app: web.Application, attempt: Attempt, username: str,
+                            password: str) -> Account:
+    """The account, if the password is its own; 401 otherwise (the same for an unknown or
+    deactivated agent), 503 when too many passwords are being checked already."""
+    database = app[DATABASE]
+    account = await database.run(active_account, username)
+    try:
+        matches = await app[PASSWORDS].matches(password, account)
+    except PoolBusy:
+        app[LOGIN_THROTTLE].not_checked(attempt)
+        await database.run(_audit_failure, username, "too many logins at once")
+        raise ApiError(503, TOO_MANY_LOGINS, headers={"Retry-After": "1"}) from None
+    if not matches:
+        await database.run(_audit_failure, username, "wrong credentials")
         raise unauthorised(WRONG_CREDENTIALS)
-    throttle.succeeded(keys[0])
-    token = issue_agent_token(request.app[SETTINGS].agent_jwt_secret, username)
-    return web.json_response({"token": token})
+    return account
+
+
+def _token(app: web.Application, account: Account) -> str:
+    settings = app[SETTINGS]
+    # Never longer than the gateway itself accepts (AGENT_TOKEN_MAX_SECONDS).
+    ttl = min(TOKEN_TTL, settings.agent_token_max_lifetime)
+    return issue_agent_token(settings.agent_jwt_secret, account.username, ttl)
 
 
 def _parse_login(raw: bytes) -> tuple[str, str]:
@@ -69,13 +109,9 @@ def _storable(text: str) -> bool:
     return "\x00" not in text
 
 
-def _check_and_audit(session: Session, username: str, password: str) -> bool:
-    ok = check_password(session, username, password)  # False for unknown or deactivated agents
-    if ok:
-        audit.record(session, _actor(username), "agent_login")
-    else:
-        _audit_failure(session, username, "wrong credentials")
-    return ok
+def _audit_login(session: Session, account: Account) -> None:
+    audit.record(session, audit.agent(account.username), "agent_login",
+                 details={"role": account.role.value})
 
 
 def _audit_failure(session: Session, username: str, reason: str) -> None:

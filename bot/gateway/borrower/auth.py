@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.auth.borrower_tokens import InvalidToken, borrower_of_token
+from bot.auth.borrower_tokens import borrower_of_token
+from bot.auth.tokens import InvalidToken, TokenClaims
 from bot.gateway.bearer import request_token
 from bot.gateway.errors import ApiError
 from bot.gateway.keys import CONVERSATIONS, SETTINGS
@@ -11,22 +12,33 @@ from bot.gateway.keys import CONVERSATIONS, SETTINGS
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="chat"'}
 
 
-async def authenticate(request: web.Request, *, allow_query_token: bool = False) -> str:
-    """The borrower id of the request's token; ApiError 401 for a missing, invalid or expired
-    token, or one whose borrower the database does not know."""
+async def authenticate(request: web.Request) -> str:
+    """The borrower id of the request's token; ApiError 401 for a missing, invalid, expired or
+    over-long token, or one whose borrower the database does not know."""
+    return (await _verified_token(request, allow_query_token=False)).subject
+
+
+async def authenticate_socket(request: web.Request) -> TokenClaims:
+    """The same for a WebSocket handshake, which may carry the token as `?token=` (browsers
+    cannot set its headers), with the token's expiry, when the socket is closed."""
+    return await _verified_token(request, allow_query_token=True)
+
+
+async def _verified_token(request: web.Request, *, allow_query_token: bool) -> TokenClaims:
     token = request_token(request, allow_query_token)
     if not token:
         raise _unauthorised("a bearer token is required")
+    settings = request.app[SETTINGS]
     try:
         # An agent token is refused here even where both secrets were set alike: it carries
         # `aud: "agent"`, and PyJWT refuses any `aud` when no audience is expected
-        # (tests/gateway/test_agent_api.py holds it to that).
-        borrower_id = borrower_of_token(request.app[SETTINGS].jwt_secret, token)
+        # (tests/gateway/agent/test_borrowers_and_login.py holds it to that).
+        claims = borrower_of_token(settings.jwt_secret, token, settings.wallet_token_max_lifetime)
     except InvalidToken:
         raise _unauthorised("the token is invalid or expired") from None
-    if not await request.app[CONVERSATIONS].borrower_exists(borrower_id):
+    if not await request.app[CONVERSATIONS].borrower_exists(claims.subject):
         raise _unauthorised("the token is invalid or expired")
-    return borrower_id
+    return claims
 
 
 def _unauthorised(message: str) -> ApiError:

@@ -6,13 +6,14 @@ import logging
 from aiohttp import web
 
 from bot.gateway.live.agent_feed import handoff_changed, message_added
-from bot.gateway.borrower.auth import authenticate
-from bot.gateway.conversations import ConversationRef
+from bot.gateway.borrower.auth import authenticate, authenticate_socket
+from bot.gateway.conversations import ConversationRef, Received
 from bot.gateway.errors import ApiError
 from bot.gateway.inbound import parse_chat_body, text_for_rasa
-from bot.gateway.keys import CONVERSATIONS, HUB, LOCKS, RASA
+from bot.gateway.keys import CONVERSATIONS, LOCKS, RASA, RESPONSES
+from bot.gateway.live.borrower_feed import borrower_channel, bot_said
 from bot.gateway.live.socket import stream
-from bot.gateway.outbound import ChatMessage, in_script, replies_from_rasa
+from bot.gateway.outbound import ChatMessage, in_script, rendered, replies_from_rasa
 from bot.gateway.rasa_client import BotUnavailable
 from bot.handoffs.opening import HOLDING
 
@@ -59,9 +60,10 @@ async def get_history(request: web.Request) -> web.Response:
 
 async def chat_socket(request: web.Request) -> web.WebSocketResponse:
     # Browsers cannot set headers on a WebSocket, hence `?token=` here (and only here).
-    borrower_id = await authenticate(request, allow_query_token=True)
-    conversation = await current_conversation(request.app, borrower_id)
-    return await stream(request, conversation.id, b"reload the history")
+    token = await authenticate_socket(request)
+    # The borrower's channel, not a conversation's: it follows them into their next one.
+    return await stream(request, borrower_channel(token.subject), b"reload the history",
+                        expires_at=token.expires_at)
 
 
 async def current_conversation(app: web.Application, borrower_id: str) -> ConversationRef:
@@ -84,23 +86,27 @@ async def _deliver_pending(
         answered = [in_script(reply, script) for reply in replies_from_rasa(answer)]
         status = await app[CONVERSATIONS].record_delivery(message.id, answered)
         for reply in answered:
-            await app[HUB].publish(conversation.id, {"from": "bot", **reply.as_json()})
+            await bot_said(app, borrower_id, reply)
         replies.extend(answered)
     return status, replies
 
 
-async def _to_agent(app: web.Application, conversation: ConversationRef, received) -> list[ChatMessage]:
+async def _to_agent(
+    app: web.Application, conversation: ConversationRef, received: Received
+) -> list[ChatMessage]:
     """Shows the message to the agents; tells the borrower, once, that a person will answer."""
+    case = received.case
     if received.handed_off:
-        await handoff_changed(app, received.case)
-    await message_added(app, received.case, received.message)
+        await handoff_changed(app, case)
+    await message_added(app, case, received.message)
     if not received.handed_off:
         return []
-    language = "en" if received.script == "en" else "zh"
-    reply = in_script(ChatMessage(HOLDING[language], []), received.script)
+    # The case's language: the script's, else the borrower's profile (a message of digits or
+    # emoji alone names none).
+    reply = rendered(app[RESPONSES], HOLDING, case["language"], received.script)
     message = await app[CONVERSATIONS].add_bot_message(conversation.id, reply)
-    await app[HUB].publish(conversation.id, {"from": "bot", **reply.as_json()})
-    await message_added(app, received.case, message)
+    await bot_said(app, case["borrower_id"], reply)
+    await message_added(app, case, message)
     return [reply]
 
 

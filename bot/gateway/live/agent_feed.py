@@ -1,6 +1,6 @@
 """The agents' live feed: what changes in the queue and in the chats people are handling.
 
-One channel of the hub for every agent console; conversation channels stay the borrowers'.
+One channel of the hub for every agent console; each borrower has one of their own.
 Events (JSON):
   {"type": "handoff", "handoff": {…as GET /api/v1/agent/handoffs lists it…}}
   {"type": "message", "handoff_id", "conversation_id", "message": {"id", "from", "text", "at", "agent"}}
@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.gateway.keys import HUB
 
-AGENTS = "@agents"  # conversation ids are hex: no conversation has this name
+AGENTS = "@agents"  # no borrower's channel ("@borrower:<id>") has this name
 
 
 async def handoff_changed(app: web.Application, case: dict | None) -> None:

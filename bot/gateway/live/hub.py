@@ -1,4 +1,5 @@
-"""Live events per conversation, for the borrower's WebSockets.
+"""Live events by channel, for the WebSockets: each borrower's (bot/gateway/live/borrower_feed.py)
+and the agents' (bot/gateway/live/agent_feed.py).
 
 `Hub` is what the rest of the gateway relies on; `LocalHub` serves one process. A backend
 shared by several processes (Redis or PostgreSQL pub/sub) can replace it behind the same two
@@ -17,10 +18,10 @@ _END = object()
 
 
 class Hub(Protocol):
-    async def publish(self, conversation_id: str, event: dict) -> None:
-        """Deliver `event` to everyone subscribed to the conversation now (no replay)."""
+    async def publish(self, channel: str, event: dict) -> None:
+        """Deliver `event` to everyone subscribed to the channel now (no replay)."""
 
-    def subscribe(self, conversation_id: str) -> AsyncContextManager[AsyncIterator[dict]]:
+    def subscribe(self, channel: str) -> AsyncContextManager[AsyncIterator[dict]]:
         """`async with hub.subscribe(id) as events: async for event in events: ...`"""
 
 
@@ -62,21 +63,21 @@ class LocalHub:
         self._max_queued = max_queued
         self._subscribers: dict[str, set[Subscription]] = {}
 
-    async def publish(self, conversation_id: str, event: dict) -> None:
-        for subscription in list(self._subscribers.get(conversation_id, ())):
+    async def publish(self, channel: str, event: dict) -> None:
+        for subscription in list(self._subscribers.get(channel, ())):
             subscription.offer(event)
 
     @asynccontextmanager
-    async def subscribe(self, conversation_id: str) -> AsyncIterator[Subscription]:
+    async def subscribe(self, channel: str) -> AsyncIterator[Subscription]:
         subscription = Subscription(self._max_queued)
-        self._subscribers.setdefault(conversation_id, set()).add(subscription)
+        self._subscribers.setdefault(channel, set()).add(subscription)
         try:
             yield subscription
         finally:
-            subscribers = self._subscribers.get(conversation_id, set())
+            subscribers = self._subscribers.get(channel, set())
             subscribers.discard(subscription)
             if not subscribers:
-                self._subscribers.pop(conversation_id, None)
+                self._subscribers.pop(channel, None)
 
-    def subscriber_count(self, conversation_id: str) -> int:
-        return len(self._subscribers.get(conversation_id, ()))
+    def subscriber_count(self, channel: str) -> int:
+        return len(self._subscribers.get(channel, ()))

@@ -19,7 +19,7 @@ from bot.loans.fixtures import load_fixture, parse_fixture_text
 from bot.runtime.settings import DEV_AGENT_JWT_SECRET, DEV_JWT_SECRET, Settings
 from bot.auth.borrower_tokens import InvalidToken, borrower_of_token, issue_borrower_token
 from tests.fixtures import CONTRACT_EXAMPLE
-from tests.gateway.support import SECRET, audit_events, closed_port
+from tests.gateway.support import SECRET, audit_events, closed_port, open_case
 
 LOGIN = "/api/v1/agent/login"
 AGENT_SECRET = "gateway-test-agent-secret-0123456789abcdef"
@@ -38,8 +38,10 @@ FIXTURE = CONTRACT_EXAMPLE + """
           - {due_date: "2026-11-01", principal: "10000", interest: "150", paid: "2500"}
           - {due_date: "2026-12-01", principal: "10000", interest: "100"}
 """
-PROMISE = {"amount": "500.00", "date": "2026-11-30"}
-PLAN = {"instalments": [{"due_date": "2026-12-01", "amount": "1072.50"},
+PROMISE = {"amount": "500.00", "date": "2026-11-30", "currency": "CNY"}
+PLAN = {"total": "2145.00", "currency": "CNY", "count": 2, "first_due_date": "2026-12-01",
+        "interval": "monthly",
+        "instalments": [{"due_date": "2026-12-01", "amount": "1072.50"},
                         {"due_date": "2027-01-01", "amount": "1072.50"}]}
 
 
@@ -58,18 +60,21 @@ def agent_bearer(username: str = "alice", secret: str = AGENT_SECRET, **options)
     return {"Authorization": f"Bearer {issue_agent_token(secret, username, **options)}"}
 
 
-def _agent(username: str, *, active: bool = True) -> Agent:
+def _agent(username: str, *, active: bool = True, role: str = "agent") -> Agent:
     # Cost 4: as `add_agent` stores it (tests/test_cli.py covers that), only faster to check.
     digest = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(4)).decode("ascii")
-    return Agent(username=username, password_hash=digest, active=active)
+    return Agent(username=username, password_hash=digest, active=active, role=role)
 
 
 @pytest.fixture
 def loans(database):
-    """The §3 fixture plus a JPY borrower, and agents alice (active) and bob (deactivated)."""
+    """The §3 fixture plus a JPY borrower, each handed over to a person (an agent reads a
+    borrower only then); agents alice (active) and bob (deactivated), supervisor sam."""
     with database.transaction() as session:
         load_fixture(session, parse_fixture_text(FIXTURE))
-        session.add_all([_agent("alice"), _agent("bob", active=False)])
+        session.add_all([_agent("alice"), _agent("bob", active=False), _agent("sam", role="supervisor")])
+    for borrower_id in ("b-1001", "b-3001"):
+        open_case(database, borrower_id)
     return database
 
 
@@ -118,12 +123,12 @@ async def test_login_gives_an_eight_hour_agent_token(agent_gateway, loans):
     response = await agent_gateway.post(LOGIN, json={"username": "alice", "password": PASSWORD})
     assert response.status == 200, await response.text()
     body = await response.json()
-    assert set(body) == {"token"}
+    assert set(body) == {"token", "role"} and body["role"] == "agent"
     claims = jwt.decode(body["token"], AGENT_SECRET, algorithms=["HS256"], audience="agent")
     assert (claims["sub"], claims["aud"]) == ("alice", "agent")
     assert claims["exp"] - claims["iat"] == 8 * 3600
     assert claims["iat"] >= before.timestamp()
-    assert agent_of_token(AGENT_SECRET, body["token"]) == "alice"
+    assert agent_of_token(AGENT_SECRET, body["token"]).subject == "alice"
     # The token works.
     assert (await agent_gateway.get(borrower_path("b-1001"), headers={
         "Authorization": f"Bearer {body['token']}"})).status == 200
@@ -311,10 +316,13 @@ async def test_borrower_view_has_the_contract_figures(agent_gateway, loans, froz
             "arrangements": [  # oldest first
                 {"id": "arr-1", "type": "promise_to_pay", "status": "broken",
                  "created_at": "2026-11-02T01:00:00+00:00", "created_by": "agent:alice",
-                 "terms": PROMISE},
+                 "terms": PROMISE, "title": "Promise to pay", "description": "CNY 500.00 by 2026-11-30",
+                 "schedule": [{"due_date": "2026-11-30", "amount": "500.00"}]},
                 {"id": "arr-2", "type": "instalment_plan", "status": "active",
                  "created_at": "2026-11-21T09:30:00+00:00", "created_by": "bot",
-                 "terms": PLAN},
+                 "terms": PLAN, "title": "Instalment plan",
+                 "description": "2 instalments · from 2026-12-01 · total CNY 2,145.00",
+                 "schedule": PLAN["instalments"]},
             ],
         }],
     }
@@ -355,12 +363,15 @@ async def test_every_read_is_audited(agent_gateway, loans, frozen_today):
 
 
 async def test_unknown_borrower_is_404_and_audited(agent_gateway, loans):
-    response = await agent_gateway.get(borrower_path("b-404"), headers=agent_bearer())
+    # A supervisor may read any borrower, so learns that this one does not exist.
+    response = await agent_gateway.get(borrower_path("b-404"), headers=agent_bearer("sam"))
     assert await _error(response, 404) == "no such borrower"
     views = audit_events(loans, "agent_viewed_borrower")
     assert [(e.actor, e.borrower_id, e.details) for e in views] == [
-        ("agent:alice", "b-404", {"found": False})
+        ("agent:sam", "b-404", {"found": False})
     ]
+    # An agent is refused as for any borrower without a handoff: nothing tells them more.
+    await _error(await agent_gateway.get(borrower_path("b-404"), headers=agent_bearer()), 403)
 
 
 async def test_login_and_view_are_only_their_methods(agent_gateway):

@@ -17,7 +17,7 @@ from bot.auth.agent_tokens import issue_agent_token
 from bot.handoffs.opening import open_handoff
 from bot.loans.fixtures import load_fixture, parse_fixture_text
 from bot.runtime.settings import DEV_AGENT_JWT_SECRET
-from tests.gateway.support import audit_events, bearer, messages_of, token
+from tests.gateway.support import audit_events, bearer, messages_of, open_case, token
 
 HANDOFFS = "/api/v1/agent/handoffs"
 
@@ -223,6 +223,7 @@ async def test_borrowers_cannot_use_the_agent_api_and_bad_requests_are_answered(
 
 @pytest.fixture
 def overdue_borrower(borrowers):
+    """b-9, with a handoff alice has claimed (an arrangement is recorded only on one)."""
     today = today_in("Asia/Singapore")
     with borrowers.transaction() as session:
         load_fixture(session, parse_fixture_text(f"""
@@ -232,6 +233,7 @@ borrowers:
               bills: [{{due_date: "{today - timedelta(days=10)}", principal: "300.00", interest: "9.00"}},
                       {{due_date: "{today + timedelta(days=20)}", principal: "300.00"}}]}}]}}
 """))
+    open_case(borrowers, "b-9", claimed_by="alice")
     return today
 
 
@@ -272,6 +274,50 @@ async def test_a_refusal_names_what_the_policy_allows(gateway, overdue_borrower)
     answer = await gateway.post("/api/v1/agent/borrowers/b-9/arrangements", headers=agent(),
                                 json={"loan_id": "L-9", "type": "deferral", "days": 45})
     assert (await answer.json())["details"] == {"min": 1, "max": 30}
+
+
+async def test_fields_go_by_the_names_of_the_kind_s_definition(gateway, overdue_borrower):
+    first = (overdue_borrower + timedelta(days=2)).isoformat()
+    made = await gateway.post("/api/v1/agent/borrowers/b-9/arrangements", headers=agent(), json={
+        "loan_id": "L-9", "type": "instalment_plan", "count": "6", "first_due_date": first})
+    assert made.status == 201, await made.text()
+    body = await made.json()
+    assert (body["terms"]["count"], body["terms"]["first_due_date"]) == (6, first)
+    assert body["title"] == "Instalment plan" and body["description"].startswith("6 instalments · from ")
+    assert [item["amount"] for item in body["schedule"]] == ["51.50"] * 6
+
+
+ABSURD = "9" * 5000
+
+
+@pytest.mark.parametrize("raw_body, field, reason", [
+    # a JSON number past Python's integer-string limit, and as text
+    ('{"loan_id": "L-9", "type": "deferral", "days": %s}' % ABSURD, "days", "out_of_range"),
+    ('{"loan_id": "L-9", "type": "deferral", "days": "%s"}' % ABSURD, "days", "out_of_range"),
+    ('{"loan_id": "L-9", "type": "instalment_plan", "instalments": %s, "first_date": "2026-12-01"}' % ABSURD,
+     "count", "not_offered"),
+    # more digits than any money column holds, as text and as a JSON integer
+    ('{"loan_id": "L-9", "type": "promise_to_pay", "amount": "%s", "date": "2030-01-01"}' % ("1" * 27),
+     "amount", "not_an_amount"),
+    ('{"loan_id": "L-9", "type": "promise_to_pay", "amount": 1%s, "date": "2030-01-01"}' % ("0" * 30),
+     "amount", "not_an_amount"),
+])
+async def test_absurd_numbers_are_refused_naming_the_field(gateway, overdue_borrower, raw_body, field, reason):
+    answer = await gateway.post("/api/v1/agent/borrowers/b-9/arrangements", data=raw_body,
+                                headers={**agent(), "Content-Type": "application/json"})
+    assert answer.status == 422
+    error = await answer.json()
+    assert (error["reason"], error["field"]) == (reason, field) and error["error"].startswith(f"{field}: ")
+
+
+async def test_the_console_learns_the_kinds_and_their_fields(gateway):
+    answer = await gateway.get("/api/v1/agent/arrangement-kinds", headers=agent())
+    assert answer.status == 200
+    kinds = {kind["type"]: kind for kind in await answer.json()}
+    assert list(kinds) == ["deferral", "instalment_plan", "promise_to_pay"]
+    assert kinds["deferral"]["fields"] == [{"name": "days", "label": "Days to defer", "input": "number"}]
+    assert [f["name"] for f in kinds["instalment_plan"]["fields"]] == ["count", "first_due_date"]
+    assert [f["input"] for f in kinds["promise_to_pay"]["fields"]] == ["decimal", "date"]
 
 
 async def test_a_broken_arrangement_hands_the_next_message_to_a_person(gateway, fake_rasa, borrowers):

@@ -7,7 +7,7 @@ import asyncio
 import json
 from datetime import datetime
 
-from bot.gateway.keys import HUB
+from bot.gateway.live.borrower_feed import agent_said
 from bot.language import next_script, to_traditional
 from tests.gateway.support import MENU, audit_events, bearer, messages_of, token
 
@@ -132,13 +132,12 @@ async def test_the_websocket_receives_bot_and_agent_messages(gateway):
     async with gateway.ws_connect(WS, params={"token": token("b-1")}) as query_ws, \
             gateway.ws_connect(WS, headers=bearer("b-1")) as header_ws, \
             gateway.ws_connect(WS, headers=bearer("b-2")) as other_ws:
-        body = await _chat(gateway, "menu")
+        await _chat(gateway, "menu")
         for ws in (query_ws, header_ws):
             bot = {"from": "bot", "text": "请选择", "buttons": MENU}
             assert await ws.receive_json(timeout=5) == bot
         # What the agent API does with an agent's message:
-        agent = {"from": "agent", "text": "您好"}
-        await gateway.server.app[HUB].publish(body["conversation_id"], agent)
+        await agent_said(gateway.server.app, "b-1", "您好")
         assert await query_ws.receive_json(timeout=5) == {"from": "agent", "text": "您好"}
         await _chat(gateway, "hello", "b-2")
         assert (await other_ws.receive_json(timeout=5))["text"] == "echo: hello"

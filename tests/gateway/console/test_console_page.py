@@ -9,6 +9,7 @@ import pytest
 
 from bot.gateway.agent import console
 from bot.gateway.app import create_app
+from bot.gateway.live.socket import TOKEN_EXPIRED
 from bot.runtime.settings import Settings
 
 
@@ -110,3 +111,19 @@ def test_the_page_has_nothing_inline_and_the_script_never_parses_html():
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
                  "new Function", "setAttribute(\"on", ".style."):
         assert sink not in code, sink
+
+
+def test_every_element_the_script_names_is_on_the_page():
+    # The sign-in, the top bar with the role, the no-access notice for a role without cases, …
+    page = (console.CONSOLE_DIR / "index.html").read_text(encoding="utf-8")
+    script = (console.CONSOLE_DIR / "console.js").read_text(encoding="utf-8")
+    ids = set(re.findall(r'\bid="([^"]+)"', page))
+    named = set(re.findall(r'\$\("([^"]+)"\)', script))
+    assert {"whoami", "whorole", "no-access-view", "no-access-text"} <= named
+    assert named - ids == set()
+
+
+def test_the_script_knows_the_close_code_of_an_expired_token():
+    # The live feed closes with it when the token expires: the console then signs out.
+    script = (console.CONSOLE_DIR / "console.js").read_text(encoding="utf-8")
+    assert f"const TOKEN_EXPIRED = {TOKEN_EXPIRED};" in script

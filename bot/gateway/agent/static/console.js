@@ -2,15 +2,18 @@
 //
 // Every piece of text from the server (a borrower's words above all) reaches the page through
 // textContent / createElement, never innerHTML. The token lives in sessionStorage (this tab
-// only); a 401 anywhere sends the agent back to the sign-in form.
+// only); a 401 anywhere sends the agent back to the sign-in form, and a 403 that names a missing
+// permission (a trainer's role has no cases) says so instead of showing an empty console.
 "use strict";
 
 (() => {
   const API = "/api/v1/agent";
   const TOKEN_KEY = "agentConsole.token";
   const USER_KEY = "agentConsole.username";
+  const ROLE_KEY = "agentConsole.role";
   const MAX_REPLY = 2000;
   const RECONNECT_MAX_MS = 30000;
+  const TOKEN_EXPIRED = 4401; // the live feed's close code when the token expires
 
   const REASONS = {
     distress: "Distress",
@@ -25,17 +28,15 @@
     not_understood: "Not understood",
   };
   const LANGUAGES = { en: "English", zh: "中文" };
-  const TYPES = {
-    deferral: "Deferral",
-    instalment_plan: "Instalment plan",
-    promise_to_pay: "Promise to pay",
-  };
+  const ROLES = { agent: "Agent", trainer: "Trainer", supervisor: "Supervisor" };
 
   const RESYNC_MS = 60000;
 
   const state = {
     token: null,
     username: null,
+    role: null, // as the login said; the server decides what it may do
+    noAccess: false, // the server refused this role the cases: nothing to load or follow
     queue: new Map(), // id → handoff (open or claimed)
     closedIds: new Set(), // never shown in the queue again (a handoff is never reopened)
     freshIds: new Set(), // arrived live: highlighted for a while
@@ -167,10 +168,12 @@
   }
 
   class ApiFailure extends Error {
-    constructor(status, message, body) {
+    // handled: api() has already acted on it (signed out, or shown that the role has no access).
+    constructor(status, message, body, handled = false) {
       super(message);
       this.status = status;
       this.body = body || {};
+      this.handled = handled;
     }
   }
 
@@ -205,11 +208,13 @@
     }
     if (response.status === 401 && path !== "/login") {
       sessionEnded("Your session has ended. Please sign in again.");
-      throw new ApiFailure(401, "signed out", data);
+      throw new ApiFailure(401, "signed out", data, true);
     }
     if (!response.ok) {
       const message = data && typeof data.error === "string" ? data.error : `the server answered ${response.status}`;
-      throw new ApiFailure(response.status, message, data);
+      const roleRefused = response.status === 403 && data && typeof data.missing === "string";
+      if (roleRefused) showNoAccess(message);
+      throw new ApiFailure(response.status, message, data, roleRefused);
     }
     return data;
   }
@@ -251,8 +256,10 @@
       const data = await api("POST", "/login", { username, password });
       state.token = data.token;
       state.username = username;
+      state.role = typeof data.role === "string" ? data.role : null;
       sessionStorage.setItem(TOKEN_KEY, data.token);
       sessionStorage.setItem(USER_KEY, username);
+      sessionStorage.setItem(ROLE_KEY, state.role || "");
       $("login-password").value = "";
       startConsole();
     } catch (error) {
@@ -269,11 +276,35 @@
     stopLive();
     sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.removeItem(USER_KEY);
+    sessionStorage.removeItem(ROLE_KEY);
     state.token = null;
     state.username = null;
+    state.role = null;
+    state.noAccess = false;
+    $("no-access-view").hidden = true;
     resetCases();
     clearError();
     showLogin(message);
+  }
+
+  // The server refuses this role the queue and cases (a trainer's): say so plainly, once, and
+  // stop asking; signing out stays possible.
+  function showNoAccess(message) {
+    if (state.noAccess) return;
+    state.noAccess = true;
+    stopLive();
+    setConnection("offline", "No access");
+    resetCases();
+    clearError();
+    $("console-view").hidden = true;
+    $("no-access-view").hidden = false;
+    const role = state.role ? `The ${roleLabel(state.role).toLowerCase()} role` : "Your role";
+    $("no-access-text").textContent = `${role} has no access to cases or to borrowers' accounts `
+      + `(the server says: ${message}). Ask a supervisor if you need them.`;
+  }
+
+  function roleLabel(role) {
+    return ROLES[role] || String(role || "");
   }
 
   function resetCases() {
@@ -296,13 +327,18 @@
     $("console-view").hidden = false;
     $("session-bar").hidden = false;
     $("whoami").textContent = state.username;
+    $("whorole").textContent = roleLabel(state.role);
+    $("whorole").hidden = !state.role;
+    $("no-access-view").hidden = true;
+    state.noAccess = false;
     renderCase();
+    loadKinds();
     loadQueue();
     connect();
     if (!state.ticker) state.ticker = setInterval(tick, 1000);
     // The live feed is per gateway process: a handoff another process announced, or an
     // event lost on the way, still shows within a minute.
-    if (!state.resync) state.resync = setInterval(() => { if (state.token) loadQueue(); }, RESYNC_MS);
+    if (!state.resync) state.resync = setInterval(() => { if (state.token && !state.noAccess) loadQueue(); }, RESYNC_MS);
   }
 
   // --- live: the WebSocket ---------------------------------------------------------------
@@ -314,7 +350,7 @@
   }
 
   function connect() {
-    if (!state.token) return;
+    if (!state.token || state.noAccess) return;
     clearTimeout(state.reconnectTimer);
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     const url = `${scheme}//${location.host}${API}/ws?token=${encodeURIComponent(state.token)}`;
@@ -340,15 +376,16 @@
       try { data = JSON.parse(event.data); } catch (error) { return; }
       handleEvent(data);
     });
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (event) => {
       if (state.socket !== socket) return; // replaced or signed out
       state.socket = null;
-      scheduleReconnect();
+      if (event.code === TOKEN_EXPIRED) sessionEnded("Your session has ended. Please sign in again.");
+      else scheduleReconnect();
     });
   }
 
   function scheduleReconnect() {
-    if (!state.token) return;
+    if (!state.token || state.noAccess) return;
     const ceiling = Math.min(RECONNECT_MAX_MS, 1000 * 2 ** state.reconnectAttempt);
     const delay = Math.round(ceiling / 2 + Math.random() * ceiling / 2);
     state.reconnectAttempt += 1;
@@ -359,7 +396,7 @@
       try {
         await api("GET", "/handoffs?status=active");
       } catch (error) {
-        if (error.status === 401) return;
+        if (error.handled) return;
         if (error.status === 0) showError(error.message, "network");
       }
       connect();
@@ -403,7 +440,7 @@
     try {
       items = await api("GET", "/handoffs?status=active");
     } catch (error) {
-      if (error.status !== 401) showError(describe(error, "Could not load the queue"), error.status === 0 ? "network" : "error");
+      if (!error.handled) showError(describe(error, "Could not load the queue"), error.status === 0 ? "network" : "error");
       return;
     }
     if (!Array.isArray(items)) return;
@@ -543,7 +580,7 @@
     try {
       handoff = await api("GET", `/handoffs/${encodeURIComponent(id)}`);
     } catch (error) {
-      if (error.status !== 401 && seq === state.loadSeq) showError(describe(error, "Could not open the case"), error.status === 0 ? "network" : "error");
+      if (!error.handled && seq === state.loadSeq) showError(describe(error, "Could not open the case"), error.status === 0 ? "network" : "error");
       return;
     }
     if (seq !== state.loadSeq || id !== state.selectedId) return; // another case was chosen meanwhile
@@ -561,7 +598,10 @@
     try {
       borrower = await api("GET", `/borrowers/${encodeURIComponent(borrowerId)}`);
     } catch (error) {
-      if (error.status !== 401 && seq === state.loadSeq) showError(describe(error, "Could not load the borrower's loans"), error.status === 0 ? "network" : "error");
+      if (error.handled || seq !== state.loadSeq) return;
+      // 403: the account is shown only while the case is open or claimed (it has just closed).
+      if (error.status === 403) unavailableBorrower(error.message);
+      else showError(describe(error, "Could not load the borrower's loans"), error.status === 0 ? "network" : "error");
       return;
     }
     if (!state.current || state.current.borrower_id !== borrowerId) return;
@@ -683,7 +723,7 @@
       if (action === "release") announce("The case is released: the bot has the conversation again.");
       if (action === "close") announce("The case is closed.");
     } catch (error) {
-      if (error.status === 401) return;
+      if (error.handled) return;
       showError(describe(error, doing));
       if (error.status === 409 || error.status === 404) loadCase(handoff.id);
     } finally {
@@ -713,7 +753,7 @@
       updateReplyCount();
       if (handoff.id === state.selectedId) addMessages([message]);
     } catch (error) {
-      if (error.status === 401) return;
+      if (error.handled) return;
       showError(describe(error, "Your reply was not sent"));
       if (error.status === 409) loadCase(handoff.id);
     } finally {
@@ -738,6 +778,12 @@
   }
 
   // --- the borrower and their loans ------------------------------------------------------
+
+  function unavailableBorrower(message) {
+    state.borrower = null;
+    renderBorrower(false);
+    fill($("borrower"), el("p", { className: "hint", text: `The borrower's account is not shown: ${message}.` }));
+  }
 
   function renderBorrower(keepForm) {
     const borrower = state.borrower;
@@ -809,36 +855,15 @@
     const status = String(arrangement.status || "");
     return el("li", { className: `arrangement status-${status.replace(/[^a-z_]/gi, "")}` },
       el("div", {},
-        el("strong", { text: TYPES[arrangement.type] || String(arrangement.type) }),
+        el("strong", { text: arrangement.title || String(arrangement.type) }),
         " ", el("span", { className: "tag", text: status })),
-      el("div", { text: termsText(arrangement.type, terms, cur) }),
-      arrangement.type === "instalment_plan" && Array.isArray(terms.instalments) && terms.instalments.length
+      el("div", { text: arrangement.description || "" }),
+      Array.isArray(arrangement.schedule) && arrangement.schedule.length > 1
         ? el("details", {}, el("summary", { text: "Schedule" }),
-          el("ol", { className: "schedule" }, ...terms.instalments.map((item) =>
+          el("ol", { className: "schedule" }, ...arrangement.schedule.map((item) =>
             el("li", { text: `${item.due_date}: ${money(item.amount, cur)}` }))))
         : null,
       el("div", { className: "hint", text: `${arrangement.created_by || "?"} · ${clockTime(arrangement.created_at)}` }));
-  }
-
-  function termsText(type, terms, currency) {
-    if (type === "deferral") {
-      const parts = [];
-      if (terms.days !== undefined) parts.push(`${terms.days} days`);
-      if (terms.new_due_date) parts.push(`new due date ${terms.new_due_date}`);
-      if (terms.amount) parts.push(money(terms.amount, currency));
-      return parts.join(" · ");
-    }
-    if (type === "instalment_plan") {
-      const count = terms.count || (Array.isArray(terms.instalments) ? terms.instalments.length : "?");
-      const parts = [`${count} instalments`];
-      if (terms.first_due_date) parts.push(`from ${terms.first_due_date}`);
-      if (terms.total) parts.push(`total ${money(terms.total, currency)}`);
-      return parts.join(" · ");
-    }
-    if (type === "promise_to_pay") {
-      return `${money(terms.amount, currency)} by ${terms.date || "?"}`;
-    }
-    return Object.entries(terms).map(([key, value]) => `${key}: ${typeof value === "object" ? JSON.stringify(value) : value}`).join(" · ");
   }
 
   // --- the arrangement form --------------------------------------------------------------
@@ -853,9 +878,47 @@
     else if (mostOverdue) select.value = mostOverdue.id;
   }
 
+  // The kinds and their fields come from the server's definitions: nothing here knows a kind.
+  async function loadKinds() {
+    try {
+      const kinds = await api("GET", "/arrangement-kinds");
+      state.kinds = Array.isArray(kinds) ? kinds : [];
+    } catch (error) {
+      state.kinds = [];  // the form stays empty; the rest of the console works
+    }
+    const select = $("arr-type");
+    const previous = select.value;
+    select.replaceChildren(...state.kinds.map((kind) => el("option", { value: kind.type, text: kind.title })));
+    if (state.kinds.some((kind) => kind.type === previous)) select.value = previous;
+    fill($("arr-fields"), ...state.kinds.map(fieldGroup));
+    showArrangementFields();
+  }
+
+  function fieldGroup(kind) {
+    return el("div", { dataset: { for: kind.type }, hidden: true },
+      ...kind.fields.map((field) => [
+        el("label", { for: fieldId(kind, field), text: field.label }),
+        el("input", { id: fieldId(kind, field), ...INPUTS[field.input] }),
+      ]));
+  }
+
+  const INPUTS = {
+    number: { type: "number", min: "1", step: "1", inputmode: "numeric" },
+    date: { type: "date" },
+    decimal: { inputmode: "decimal", placeholder: "500.00" },
+  };
+
+  function fieldId(kind, field) {
+    return `arr-${kind.type}-${field.name}`.replace(/[^A-Za-z0-9_-]/g, "-");
+  }
+
+  function selectedKind() {
+    return (state.kinds || []).find((kind) => kind.type === $("arr-type").value) || null;
+  }
+
   function showArrangementFields() {
     const type = $("arr-type").value;
-    for (const group of $("arrangement-form").querySelectorAll("[data-for]")) {
+    for (const group of $("arr-fields").querySelectorAll("[data-for]")) {
       group.hidden = group.dataset.for !== type;
     }
   }
@@ -875,20 +938,13 @@
   }
 
   function arrangementRequest() {
-    const type = $("arr-type").value;
-    const body = { loan_id: $("arr-loan").value, type };
-    const need = (value, what) => {
-      if (value === "" || value === null || value === undefined) throw new Error(`Enter ${what}.`);
-      return value;
-    };
-    if (type === "deferral") {
-      body.days = Number(need($("arr-days").value.trim(), "the number of days"));
-    } else if (type === "instalment_plan") {
-      body.instalments = Number(need($("arr-instalments").value.trim(), "the number of instalments"));
-      body.first_date = need($("arr-first-date").value, "the first payment date");
-    } else {
-      body.amount = need($("arr-amount").value.trim(), "the amount");
-      body.date = need($("arr-date").value, "the payment date");
+    const kind = selectedKind();
+    if (!kind) throw new Error("The kinds of arrangement could not be loaded; reload the page.");
+    const body = { loan_id: $("arr-loan").value, type: kind.type };
+    for (const field of kind.fields) {
+      const value = $(fieldId(kind, field)).value.trim();
+      if (value === "") throw new Error(`Enter ${field.label.toLowerCase()}.`);
+      body[field.name] = field.input === "number" ? Number(value) : value;
     }
     return body;
   }
@@ -909,12 +965,11 @@
     resetArrangementResult();
     try {
       const made = await api("POST", `/borrowers/${encodeURIComponent(borrower.id)}/arrangements`, body);
-      const terms = made && made.terms ? made.terms : {};
-      arrangementResult(`${TYPES[made.type] || "Arrangement"} recorded: ${termsText(made.type, terms, terms.currency)}.`, "made");
+      arrangementResult(`${made.title || "Arrangement"} recorded: ${made.description || ""}.`, "made");
       announce("The arrangement is recorded.");
       loadBorrower(borrower.id, state.loadSeq, true);
     } catch (error) {
-      if (error.status === 401) return;
+      if (error.handled) return;
       if (error.status === 0) {
         arrangementResult(error.message, "refused");
       } else {
@@ -949,10 +1004,10 @@
     $("reply").addEventListener("input", updateReplyCount);
     $("arr-type").addEventListener("change", () => { showArrangementFields(); resetArrangementResult(); });
     $("arrangement-form").addEventListener("submit", createArrangement);
-    showArrangementFields();
 
     state.token = sessionStorage.getItem(TOKEN_KEY);
     state.username = sessionStorage.getItem(USER_KEY);
+    state.role = sessionStorage.getItem(ROLE_KEY) || null;
     if (state.token && state.username) startConsole();
     else showLogin();
   }

@@ -1,4 +1,5 @@
-"""bot/arrangements/terms.py: exact schedules, terms as JSON, and the value validators."""
+"""bot/arrangements/kinds/: exact schedules, terms as JSON at the edge and back, and the checks
+of the values a borrower or an agent gives for each kind's fields."""
 from __future__ import annotations
 
 import json
@@ -8,18 +9,36 @@ from decimal import Decimal
 
 import pytest
 
-from bot.arrangements.terms import (
-    add_months, deferral_terms, instalment_schedule, plan_terms, promise_terms,
-    validate_deferral_days, validate_first_date, validate_instalment_count, validate_promise,
-    validate_promise_amount, validate_promise_date,
-)
+from bot.arrangements.kinds import DEFERRAL, INSTALMENT_PLAN, KINDS, PROMISE_TO_PAY, Situation, kind_of
+from bot.arrangements.kinds.instalment_plan import add_months, instalment_schedule, plan_terms
+from bot.arrangements.kinds.promise import PromiseTerms
+from bot.arrangements.policy import load_policy
+from bot.jsonable import jsonable
 from bot.loans.balance import BillLine, loan_balance
 from bot.money import quantum
-from bot.arrangements.policy import load_policy
 
 D = Decimal
 TODAY = date(2026, 11, 23)
 CNY = load_policy().for_currency("CNY")
+OWED = D("1095.00")
+
+
+def with_rules(policy, section: str, **changes):
+    """The policy with some rules of one section changed."""
+    return replace(policy, sections={**policy.sections, section: replace(policy.sections[section], **changes)})
+
+
+def where(policy=CNY, owed: Decimal = OWED) -> Situation:
+    """A CNY loan with `owed` overdue since ten days ago, today, and the policy."""
+    bills = [BillLine(TODAY - timedelta(days=10), owed, D(0), D(0), D(0)),
+             BillLine(TODAY + timedelta(days=20), D("1050.00"), D(0), D(0), D(0))]
+    return Situation(loan_balance("L-1", "CNY", D("3000.00"), bills, TODAY), TODAY, policy)
+
+
+def problem(kind, name: str, raw, situation: Situation | None = None):
+    """Why the kind refuses `raw` for its field `name`, with details as the API shows them."""
+    invalid = kind.check(kind.field(name), raw, situation or where())[1]
+    return None if invalid is None else replace(invalid, details=jsonable(invalid.details))
 
 
 def amounts(total: str, currency: str, count: int) -> list[str]:
@@ -86,9 +105,10 @@ def test_impossible_schedules_are_refused(total, currency, count):
         instalment_schedule(D(total), currency, count, TODAY)
 
 
-def test_plan_terms_are_plain_json():
+def test_plan_terms_as_json():
     terms = plan_terms(D("100.00"), "CNY", 3, date(2027, 1, 31))
-    assert json.loads(json.dumps(terms)) == terms == {
+    as_json = INSTALMENT_PLAN.to_json(terms)
+    assert json.loads(json.dumps(as_json)) == as_json == {
         "total": "100.00", "currency": "CNY", "count": 3, "first_due_date": "2027-01-31",
         "interval": "monthly",
         "instalments": [
@@ -97,72 +117,85 @@ def test_plan_terms_are_plain_json():
             {"due_date": "2027-03-31", "amount": "33.34"},
         ],
     }
+    assert INSTALMENT_PLAN.from_json(as_json) == terms
 
 
-def test_deferral_terms_move_the_overdue_amount():
+def deferral(days: int, policy=CNY):
     bills = [BillLine(date(2026, 10, 15), D("1000.00"), D("60.00"), D("35.00"), D("0")),
              BillLine(date(2026, 12, 15), D("1000.00"), D("40.00"), D("0"), D("0"))]
     balance = loan_balance("L-1", "CNY", D("2000.00"), bills, TODAY)
-    terms = deferral_terms(balance, 14, TODAY, CNY)
-    assert json.loads(json.dumps(terms)) == terms == {
+    return DEFERRAL.to_json(DEFERRAL.terms({"days": days}, Situation(balance, TODAY, policy)))
+
+
+def test_deferral_terms_move_the_overdue_amount():
+    assert json.loads(json.dumps(deferral(14))) == deferral(14) == {
         "days": 14, "new_due_date": "2026-12-07", "amount": "1095.00", "currency": "CNY",
         "fee": "0.00", "late_fees_frozen": True,
     }
-    unfrozen = replace(CNY, deferral=replace(CNY.deferral, freeze_late_fees=False, fee=D("20")))
-    assert deferral_terms(balance, 30, TODAY, unfrozen)["late_fees_frozen"] is False
-    assert deferral_terms(balance, 30, TODAY, unfrozen)["fee"] == "20.00"
-    assert deferral_terms(balance, 30, TODAY, unfrozen)["new_due_date"] == "2026-12-23"
+    unfrozen = with_rules(CNY, "deferral", freeze_late_fees=False, fee=D("20"))
+    assert deferral(30, unfrozen)["late_fees_frozen"] is False
+    assert deferral(30, unfrozen)["fee"] == "20.00"
+    assert deferral(30, unfrozen)["new_due_date"] == "2026-12-23"
 
 
 def test_promise_terms():
-    assert promise_terms(D("500"), date(2026, 11, 27), "CNY") == {
-        "amount": "500.00", "date": "2026-11-27", "currency": "CNY"}
-    assert promise_terms(D("500"), date(2026, 11, 27), "JPY")["amount"] == "500"
+    terms = PROMISE_TO_PAY.terms({"amount": D("500"), "date": date(2026, 11, 27)}, where())
+    assert PROMISE_TO_PAY.to_json(terms) == {"amount": "500.00", "date": "2026-11-27", "currency": "CNY"}
+    assert PROMISE_TO_PAY.to_json(PromiseTerms(D("500"), date(2026, 11, 27), "JPY"))["amount"] == "500"
 
 
-def reason(problem):
-    return None if problem is None else problem.reason
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_reads_back_what_it_writes_and_is_known_by_its_terms(kind):
+    values = {"days": 14, "count": 6, "first_due_date": TODAY, "amount": D("500.00"), "date": TODAY}
+    terms = kind.terms({f.name: values[f.name] for f in kind.fields}, where())
+    assert kind.from_json(json.loads(json.dumps(kind.to_json(terms)))) == terms
+    assert kind_of(terms) is kind
+    assert sum(due.amount for due in kind.schedule(terms)) in (OWED, D("500.00"))
+
+
+def reason(found):
+    return None if found is None else found.reason
 
 
 @pytest.mark.parametrize("days, expected", [
     (0, "out_of_range"), (1, None), (14, None), (30, None), (31, "out_of_range"), (-3, "out_of_range"),
     ("14", None), (" 30 ", None), ("31", "out_of_range"), ("two weeks", "not_a_number"),
-    ("1.5", "not_a_number"), (True, "not_a_number"),
+    ("1.5", "not_a_number"), (True, "not_a_number"), ("9" * 5000, "out_of_range"),
+    (D("1" + "0" * 30), "out_of_range"), (D("14"), None),
 ])
 def test_deferral_days(days, expected):
-    problem = validate_deferral_days(days, CNY)
-    assert reason(problem) == expected
-    if problem:
-        assert problem.details == {"min": 1, "max": 30}
+    found = problem(DEFERRAL, "days", days)
+    assert reason(found) == expected
+    if found:
+        assert found.details == {"min": 1, "max": 30}
 
 
 @pytest.mark.parametrize("count, expected", [
     (3, None), (6, None), (12, None), ("6", None), (4, "not_offered"), (24, "not_offered"),
-    (1, "not_offered"), ("six", "not_a_number"),
+    (1, "not_offered"), ("six", "not_a_number"), ("6" * 5000, "not_offered"),
 ])
 def test_instalment_count(count, expected):
-    problem = validate_instalment_count(count, CNY)
-    assert reason(problem) == expected
-    if problem:
-        assert problem.details == {"counts": [3, 6, 12]}
+    found = problem(INSTALMENT_PLAN, "count", count)
+    assert reason(found) == expected
+    if found:
+        assert found.details == {"counts": [3, 6, 12]}
 
 
 @pytest.mark.parametrize("offset, expected", [
     (-1, "in_past"), (0, None), (7, None), (8, "too_late"), (60, "too_late"),
 ])
 def test_first_date(offset, expected):
-    problem = validate_first_date(TODAY + timedelta(days=offset), TODAY, CNY)
-    assert reason(problem) == expected
-    if problem:
-        assert problem.details == {"first_date": "2026-11-23", "last_date": "2026-11-30"}
-    assert reason(validate_first_date((TODAY + timedelta(days=offset)).isoformat(), TODAY, CNY)) == expected
+    found = problem(INSTALMENT_PLAN, "first_due_date", TODAY + timedelta(days=offset))
+    assert reason(found) == expected
+    if found:
+        assert found.details == {"first_date": "2026-11-23", "last_date": "2026-11-30"}
+    as_text = (TODAY + timedelta(days=offset)).isoformat()
+    assert reason(problem(INSTALMENT_PLAN, "first_due_date", as_text)) == expected
 
 
 def test_first_date_that_is_not_a_date():
-    assert reason(validate_first_date("next-ish", TODAY, CNY)) == "not_a_date"
-
-
-OWED = D("1095.00")
+    assert reason(problem(INSTALMENT_PLAN, "first_due_date", "next-ish")) == "not_a_date"
+    assert reason(problem(INSTALMENT_PLAN, "first_due_date", "2026-02-30")) == "not_a_date"
 
 
 @pytest.mark.parametrize("amount, offset, expected", [
@@ -179,30 +212,44 @@ OWED = D("1095.00")
     ("12.345", 4, "not_an_amount"),
     ("lots", 4, "not_an_amount"),
     (500.0, 4, "not_an_amount"),       # floats are never money
+    ("1" * 27, 4, "not_an_amount"),   # more than any money column holds
+    (D(10) ** 30, 4, "not_an_amount"),
 ])
 def test_promise(amount, offset, expected):
-    problem = validate_promise(amount, TODAY + timedelta(days=offset), OWED, TODAY, CNY)
-    assert reason(problem) == expected
-    if problem:
-        assert problem.details.get("owed", "1095.00") == "1095.00"
+    found = problem(PROMISE_TO_PAY, "amount", amount) or problem(
+        PROMISE_TO_PAY, "date", TODAY + timedelta(days=offset))
+    assert reason(found) == expected
+    if found:
+        assert found.details.get("owed", "1095.00") == "1095.00"
     if expected == "beyond_horizon":
-        assert problem.details["last_date"] == "2026-12-07"
+        assert found.details["last_date"] == "2026-12-07"
 
 
 def test_promise_date_as_text():
-    assert validate_promise("500", "2026-11-25", OWED, TODAY, CNY) is None
-    assert reason(validate_promise("500", "Friday", OWED, TODAY, CNY)) == "not_a_date"
+    assert problem(PROMISE_TO_PAY, "date", "2026-11-25") is None
+    assert reason(problem(PROMISE_TO_PAY, "date", "Friday")) == "not_a_date"
 
 
 def test_partial_promises_when_the_policy_refuses_them():
-    strict = replace(CNY, promise=replace(CNY.promise, allow_partial=False))
-    assert reason(validate_promise("500", TODAY, OWED, TODAY, strict)) == "partial_not_allowed"
-    assert validate_promise("1095.00", TODAY, OWED, TODAY, strict) is None
+    strict = where(with_rules(CNY, "promise", allow_partial=False))
+    assert reason(problem(PROMISE_TO_PAY, "amount", "500", strict)) == "partial_not_allowed"
+    assert problem(PROMISE_TO_PAY, "amount", "1095.00", strict) is None
 
 
 def test_a_promise_date_is_checked_on_its_own_before_the_amount_is_known():
     # The form may hear the date first: partial-payment rules must not judge a missing amount.
-    strict = replace(CNY, promise=replace(CNY.promise, allow_partial=False))
-    assert validate_promise_date(TODAY + timedelta(days=3), TODAY, strict) is None
-    assert reason(validate_promise_date(TODAY - timedelta(days=1), TODAY, strict)) == "in_past"
-    assert reason(validate_promise_amount("500", OWED, strict)) == "partial_not_allowed"
+    strict = where(with_rules(CNY, "promise", allow_partial=False))
+    assert problem(PROMISE_TO_PAY, "date", TODAY + timedelta(days=3), strict) is None
+    assert reason(problem(PROMISE_TO_PAY, "date", TODAY - timedelta(days=1), strict)) == "in_past"
+    assert reason(problem(PROMISE_TO_PAY, "amount", "500", strict)) == "partial_not_allowed"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_field_is_named_once_for_every_layer(kind):
+    from bot.values.extract import ENTITIES
+
+    for field in kind.fields:
+        assert field.entity in ENTITIES and field.sort in ("whole", "date", "money")
+        assert field.slot and field.label and field.name not in field.aliases
+    slots = [f.slot for k in KINDS for f in k.fields]
+    assert len(slots) == len(set(slots))

@@ -1,0 +1,33 @@
+"""domain.yml and the negotiation rules agree with the kinds' definitions
+(bot/arrangements/kinds/): one form asks for every kind's fields, each kind's request is
+offered, and a new kind that forgets one of these fails here rather than in a chat."""
+from __future__ import annotations
+
+import yaml
+
+from bot.arrangements.kinds import KINDS
+from bot.runtime.settings import PROJECT_ROOT
+
+DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+RULES = yaml.safe_load((PROJECT_ROOT / "data/rules/arrangements.yml").read_text(encoding="utf-8"))["rules"]
+
+
+def test_one_form_with_every_kind_s_fields_in_order():
+    assert list(DOMAIN["forms"]) == ["arrangement_form"]
+    slots = [field.slot for kind in KINDS for field in kind.fields]
+    assert DOMAIN["forms"]["arrangement_form"]["required_slots"] == slots
+    for slot in slots:
+        assert DOMAIN["slots"][slot]["mappings"] == [{"type": "custom"}], slot
+
+
+def test_every_kind_s_request_is_an_intent_that_is_offered():
+    offered = next(rule for rule in RULES if rule["rule"] == "an arrangement is offered")
+    intents = [step["intent"] for step in offered["steps"][0]["or"]]
+    assert intents == [kind.intent for kind in KINDS]
+    assert set(intents) <= set(DOMAIN["intents"])
+
+
+def test_the_form_s_interruptions_are_written_once():
+    names = [rule["rule"] for rule in RULES]
+    assert len(names) == len(set(names))
+    assert len(RULES) < 25
