@@ -16,12 +16,13 @@ NLU_INPUTS := config.yml domain.yml $(shell find data bot/rasa/nlu -type f 2>/de
 MODEL      := models/current.tar.gz
 TEST_MODEL := models/test/test.tar.gz
 
-.PHONY: help install model test-model db run test unit conversations validate evaluate clean
+.PHONY: help install install-dev model test-model db run test unit conversations validate evaluate lint clean
 
 help:
 	@echo "make run       start Rasa, the action server and the gateway (sets up what is missing)"
 	@echo "make test      run every test (sets up what is missing)"
 	@echo "make evaluate  print intent/out-of-scope figures for the trained model"
+	@echo "make lint      ruff and mypy on the code (installs requirements-dev.txt)"
 
 $(STAMPS)/venv: requirements.txt
 	@test -n "$(PYTHON_310)" || { echo "Python 3.10 not found (pyenv install 3.10)"; exit 1; }
@@ -32,6 +33,14 @@ $(STAMPS)/venv: requirements.txt
 	@mkdir -p $(STAMPS) && touch $@
 
 install: $(STAMPS)/venv
+
+# The code checks' tools, pinned apart from the runtime (requirements-dev.txt).
+$(STAMPS)/dev: $(STAMPS)/venv requirements-dev.txt
+	$(PY) -m pip install -q --no-deps -r requirements-dev.txt
+	$(PY) -m pip check
+	@mkdir -p $(STAMPS) && touch $@
+
+install-dev: $(STAMPS)/dev
 
 $(MODEL): $(STAMPS)/venv $(NLU_INPUTS)
 	$(RASA) train --config config.yml --domain domain.yml --data data --out models --fixed-model-name current
@@ -64,6 +73,11 @@ conversations: $(TEST_MODEL)
 	$(PY) -m pytest -q -m conversation tests
 
 test: validate unit conversations
+
+# Settings in pyproject.toml: ruff on the code and its tests, mypy on the package.
+lint: $(STAMPS)/dev
+	$(VENV)/bin/ruff check bot actions bench tests
+	$(VENV)/bin/mypy
 
 evaluate: $(MODEL)
 	$(PY) -m bot evaluate --model $(MODEL)

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Callable, Dict, List, Text
+from collections.abc import Callable
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
 
 from actions.context import ServiceUnavailable, borrower_id, in_transaction, language, send
 from bot.loans.accounts import Account, load_account
@@ -21,15 +24,15 @@ from bot.replies.account import (
 class AccountAction(Action, ABC):
     """Loads the conversation's borrower's account and answers with `replies`."""
 
-    replies: Callable[[Account, str], List[Reply]]
+    replies: Callable[[Account, str], list[Reply]]
 
     @abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """The action's name in domain.yml."""
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
         try:
             account = await in_transaction(lambda session: _account(session, tracker))
         except ServiceUnavailable:
@@ -42,34 +45,34 @@ class AccountAction(Action, ABC):
         return []
 
 
-def _account(session, tracker: Tracker) -> Account | None:
+def _account(session: Session, tracker: Tracker) -> Account | None:
     borrower = borrower_id(session, tracker)
     return load_account(session, borrower) if borrower else None
 
 
 class ActionShowBalance(AccountAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_show_balance"
 
     replies = staticmethod(balance_replies)
 
 
 class ActionExplainCharges(AccountAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain_charges"
 
     replies = staticmethod(charges_replies)
 
 
 class ActionShowDueDate(AccountAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_show_due_date"
 
     replies = staticmethod(due_date_replies)
 
 
 class ActionShowPaymentMethods(AccountAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_show_payment_methods"
 
     replies = staticmethod(payment_method_replies)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -12,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from bot.db import Database
 from bot.loans.accounts import borrower_of_conversation
-from bot.runtime.settings import Settings
 from bot.replies.reply import Reply
+from bot.runtime.settings import Settings
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

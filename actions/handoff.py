@@ -3,16 +3,17 @@ triggers the other actions detect (not understood twice, every offer refused, a 
 person may set aside)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.context import ServiceUnavailable, borrower_id, in_transaction, language
-from bot.handoffs.crisis import crisis_line
 from bot.db.models import Borrower, Handoff
+from bot.handoffs.crisis import crisis_line
 from bot.handoffs.opening import HARD_CASES, hand_over
 from bot.handoffs.summary import Offers
 
@@ -21,16 +22,16 @@ class ActionHandOver(Action):
     """A hard case: the bot's kind words for it, the handoff recorded (and a dispute's hold or
     an opt-out), then the bot pauses so that a person carries on."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_hand_over"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: DomainDict) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         case = HARD_CASES.get(intent or "", HARD_CASES["request_human"])
         reason = case.reason
 
-        def work(session):
+        def work(session: Session) -> str | None:
             handoff = record_handoff(session, tracker, reason)
             return None if handoff is None else session.get(Borrower, handoff.borrower_id).timezone
 
@@ -65,7 +66,7 @@ def types_in(tracker: Tracker, slot: str) -> tuple[str, ...]:
     return tuple(value) if isinstance(value, list) else ()  # a tracker from before held a count
 
 
-def paused(tracker: Tracker) -> List[Dict[Text, Any]]:
+def paused(tracker: Tracker) -> list[dict[str, Any]]:
     """The bot steps aside. A form in progress ends first, so that nothing is left half-asked
     when a person hands the conversation back; and the turn ends with the listen Rasa would
     have predicted had it not paused, so that the intent triggered on handing back is read as

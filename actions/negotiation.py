@@ -10,23 +10,26 @@ tracker and bot.arrangements.negotiation.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
 
 from actions.context import ServiceUnavailable, borrower_id, in_transaction, language, send
 from actions.handoff import offers_in, paused, record_handoff
 from bot.arrangements import negotiation
-from bot.arrangements.kinds import KINDS, UnknownKind, kind_for_intent, kind_named
+from bot.arrangements.kinds import KINDS, Field, UnknownKind, kind_for_intent, kind_named
 from bot.arrangements.negotiation import Offer
 from bot.arrangements.policy import PolicyBook, load_policy
 from bot.arrangements.service import NotEligible
 from bot.handoffs.summary import Offers
 from bot.loans.accounts import Account, load_account
 from bot.replies import names
+from bot.values.extract import Value
 
 REQUESTED = "requested_slot"
 FIELD_SLOTS = [field.slot for kind in KINDS for field in kind.fields]
@@ -37,7 +40,7 @@ def policy_book() -> PolicyBook:
     return load_policy()
 
 
-def _account(session, tracker: Tracker) -> Account | None:
+def _account(session: Session, tracker: Tracker) -> Account | None:
     borrower = borrower_id(session, tracker)
     return load_account(session, borrower) if borrower else None
 
@@ -57,17 +60,17 @@ class ActionOfferArrangement(Action):
     """Checks the request against policy: offers it (and the form starts) or explains why not,
     handing over to a person when it is a refusal a person may set aside."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_offer_arrangement"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: DomainDict) -> list[dict[str, Any]]:
         kind = kind_for_intent((tracker.latest_message.get("intent") or {}).get("name"))
         if kind is None:
             dispatcher.utter_message(response="utter_please_rephrase")
             return [SlotSet("arrangement_ok", False)]
 
-        def work(session) -> Offer | None:
+        def work(session: Session) -> Offer | None:
             account = _account(session, tracker)
             if account is None:
                 return None
@@ -100,11 +103,11 @@ class ValidateArrangementForm(FormValidationAction):
     for the form sets nothing, so that Rasa lets a rule answer a digression (a balance
     question) and the form asks again after it."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_arrangement_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: DomainDict) -> list[dict[str, Any]]:
         try:
             fields = kind_named(tracker.get_slot("arrangement_type")).fields
         except UnknownKind:
@@ -114,20 +117,22 @@ class ValidateArrangementForm(FormValidationAction):
         events = []
         if found:
             try:
-                events = await in_transaction(lambda session: self._checked(session, tracker, found, dispatcher))
+                events = await in_transaction(
+                    lambda session: self._checked(session, tracker, found, dispatcher))
             except ServiceUnavailable:
                 dispatcher.utter_message(response="utter_service_unavailable")
         filled = {event["name"] for event in events if event.get("value") is not None}
         still_missing = [f.slot for f in missing if f.slot not in filled]
         return [*events, SlotSet(REQUESTED, still_missing[0] if still_missing else None)]
 
-    def _checked(self, session, tracker: Tracker, found: dict, dispatcher) -> list:
+    def _checked(self, session: Session, tracker: Tracker, found: dict[Field, Value],
+                 dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
         account = _account(session, tracker)
         offer = _offer(tracker, account)
         where = negotiation.situation(account, offer, policy_book()) if account and offer else None
         if offer is None or where is None:
             return []
-        events = []
+        events: list[dict[str, Any]] = []
         for field, value in found.items():
             if negotiation.check_value(offer, field, value, where) is None:
                 events.append(SlotSet(field.slot, value.value))
@@ -137,13 +142,13 @@ class ValidateArrangementForm(FormValidationAction):
         return events
 
 
-def _values_in(tracker: Tracker, missing: list) -> dict:
+def _values_in(tracker: Tracker, missing: list[Field]) -> dict[Field, Value]:
     """The message's value for each missing field. A bare number answers only the question
     just asked ("6" after "how many?"); two date fields never take the same date: the second
     date in a message goes to the next."""
     requested = tracker.get_slot(REQUESTED)
     entities = tracker.latest_message.get("entities") or []
-    found: dict = {}
+    found: dict[Field, Value] = {}
     for field in missing:
         value = negotiation.pick(entities, field.entity if field.slot == requested else "")
         value = value if value is not None else _exact(entities, field.entity, found)
@@ -152,7 +157,7 @@ def _values_in(tracker: Tracker, missing: list) -> dict:
     return found
 
 
-def _exact(entities: list, entity: str, found: dict):
+def _exact(entities: list[dict], entity: str, found: dict[Field, Value]) -> Value | None:
     taken = {v.start for v in found.values()}
     return next((v for v in [negotiation.pick([e], entity) for e in entities]
                  if v is not None and v.start not in taken), None)
@@ -162,12 +167,12 @@ class ActionProposeArrangement(Action):
     """Shows the exact terms and asks for a yes; the terms are kept (as JSON, in a slot) so
     that the yes agrees to exactly what was shown."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_propose_arrangement"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        def work(session):
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        def work(session: Session) -> tuple[Offer | None, Any]:
             account = _account(session, tracker)
             offer = _offer(tracker, account)
             where = negotiation.situation(account, offer, policy_book()) if account and offer else None
@@ -190,18 +195,18 @@ class ActionProposeArrangement(Action):
 class ActionCreateArrangement(Action):
     """The borrower said yes to the terms shown: record them (once, however often it is said)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_create_arrangement"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: DomainDict) -> list[dict[str, Any]]:
         shown = tracker.get_slot("arrangement_terms")
         if not shown:
             dispatcher.utter_message(response="utter_anything_else")
             return []
         loan_id = tracker.get_slot("arrangement_loan") or "-"
 
-        def work(session):
+        def work(session: Session) -> tuple[str, bool] | None:
             offer = _offer(tracker, _account(session, tracker))
             if offer is None:
                 return None
@@ -227,17 +232,18 @@ class ActionDeclineArrangement(Action):
     """The borrower said no to the terms, or to the offer mid-form: nothing is recorded. The
     other options are offered, or, once every one has been refused, a person takes over."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_decline_arrangement"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: DomainDict) -> list[dict[str, Any]]:
         so_far = offers_in(tracker)
         offers = Offers(so_far.made, negotiation.noted(so_far.declined, tracker.get_slot("arrangement_type")))
 
-        def work(session) -> bool:
+        def work(session: Session) -> bool:
             account = _account(session, tracker)
-            if account is None or not negotiation.every_offer_refused(session, account, offers, policy_book()):
+            if account is None or not negotiation.every_offer_refused(session, account, offers,
+                                                                      policy_book()):
                 return False
             return record_handoff(session, tracker, "negotiation_failed", offers) is not None
 

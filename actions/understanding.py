@@ -2,10 +2,11 @@
 goes to a person, rather than asking the borrower to rephrase yet again."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.context import ServiceUnavailable, in_transaction
 from actions.handoff import paused, record_handoff
@@ -15,16 +16,16 @@ FIRST_ANSWER = {"nlu_fallback": "utter_please_rephrase", "out_of_scope": "utter_
 
 
 class ActionNotUnderstood(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_not_understood"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: DomainDict) -> list[dict[str, Any]]:
         if previous_intent(tracker) in FIRST_ANSWER and await _handed_over(tracker):
             dispatcher.utter_message(response="utter_handover_not_understood")
             return paused(tracker)
         intent = _intent(tracker.latest_message)
-        dispatcher.utter_message(response=FIRST_ANSWER.get(intent, "utter_please_rephrase"))
+        dispatcher.utter_message(response=FIRST_ANSWER.get(intent or "", "utter_please_rephrase"))
         return []
 
 
@@ -35,17 +36,18 @@ def previous_intent(tracker: Tracker) -> str | None:
     return _intent(said[-2].get("parse_data") or {}) if len(said) >= 2 else None
 
 
-def _this_session(events: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+def _this_session(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     starts = [i for i, event in enumerate(events) if event.get("event") == "session_started"]
     return events[starts[-1] + 1:] if starts else events
 
 
-def _intent(parse_data: Dict[Text, Any]) -> str | None:
+def _intent(parse_data: dict[str, Any]) -> str | None:
     return (parse_data.get("intent") or {}).get("name")
 
 
 async def _handed_over(tracker: Tracker) -> bool:
     try:
-        return await in_transaction(lambda session: record_handoff(session, tracker, "not_understood")) is not None
+        handoff = await in_transaction(lambda session: record_handoff(session, tracker, "not_understood"))
+        return handoff is not None
     except ServiceUnavailable:
         return False  # a handoff nobody will see must not silence the bot: ask again instead

@@ -62,7 +62,7 @@ class Agent:
         self.http, self.gateway, self.token = http, gateway, token
 
     @classmethod
-    async def sign_in(cls, http, gateway: str, username: str, password: str) -> "Agent":
+    async def sign_in(cls, http, gateway: str, username: str, password: str) -> Agent:
         async with http.post(f"{gateway}/api/v1/agent/login",
                              json={"username": username, "password": password}) as answer:
             if answer.status != 200:

@@ -2,9 +2,10 @@
 strings ("1095.00", never an exponent), dates and times as ISO 8601, tuples as lists."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 
 def jsonable(value: Any) -> Any:

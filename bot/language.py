@@ -6,7 +6,7 @@ replies converted with OpenCC (Simplified to Traditional, Taiwan/Hong Kong phras
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import opencc
 
@@ -16,7 +16,7 @@ LATIN = re.compile(r"[A-Za-z]")
 EN, HANS, HANT, ZH = "en", "hans", "hant", "zh"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
@@ -56,7 +56,7 @@ def next_script(previous: str | None, text: str) -> str | None:
 
 
 def _changed(original: str, converted: str) -> int:
-    return sum(1 for a, b in zip(original, converted) if a != b)
+    return sum(1 for a, b in zip(original, converted, strict=False) if a != b)
 
 
 def language_of_script(script: str | None) -> str | None:

@@ -19,9 +19,9 @@ import socket
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import psycopg2
 from sqlalchemy.engine.url import URL, make_url
@@ -41,7 +41,7 @@ class PostgresUnavailable(RuntimeError):
 class PostgresServer:
     """A server the tests may create and drop databases on."""
 
-    def __init__(self, url: str, cluster: "_Cluster | None" = None) -> None:
+    def __init__(self, url: str, cluster: _Cluster | None = None) -> None:
         parsed = make_url(url)
         if parsed.get_backend_name() != "postgresql":
             raise ValueError(f"not a PostgreSQL URL: {parsed.render_as_string(hide_password=True)}")
@@ -127,14 +127,15 @@ def find_binaries() -> Path | None:
 class _Cluster:
     def __init__(self, directory: Path, bindir: Path, port: int, prefix: list[str]) -> None:
         self.directory, self.bindir, self.port, self.prefix = directory, bindir, port, prefix
-        self.data, self.sockets, self.log = directory / "data", directory / "sockets", directory / "server.log"
+        self.data, self.sockets = directory / "data", directory / "sockets"
+        self.log = directory / "server.log"
 
     @property
     def url(self) -> str:
         return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/postgres"
 
     @classmethod
-    def start(cls) -> "_Cluster":
+    def start(cls) -> _Cluster:
         bindir = find_binaries()
         if bindir is None:
             raise PostgresUnavailable(f"no PostgreSQL binaries in /usr/lib/postgresql/*/bin: {INSTALL_HINT}")
@@ -145,7 +146,8 @@ class _Cluster:
                 owner = pwd.getpwnam("postgres")
             except KeyError:
                 shutil.rmtree(directory, ignore_errors=True)
-                raise PostgresUnavailable(f"running as root and there is no `postgres` user: {INSTALL_HINT}")
+                raise PostgresUnavailable(
+                    f"running as root and there is no `postgres` user: {INSTALL_HINT}") from None
             os.chown(directory, owner.pw_uid, owner.pw_gid)
             prefix = ["runuser", "-u", "postgres", "--"]
         cluster = cls(directory, bindir, 0, prefix)
@@ -198,7 +200,8 @@ class _Cluster:
     def _kill(self) -> None:
         if (self.data / "postmaster.pid").exists():
             subprocess.run(
-                self.prefix + [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
+                [*self.prefix, str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w",
+                 "stop"],
                 cwd=self.directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
             )
 

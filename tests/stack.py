@@ -52,7 +52,7 @@ class Stack:
         )
         return env
 
-    def start(self) -> "Stack":
+    def start(self) -> Stack:
         rasa = str(Path(sys.executable).parent / "rasa")
         commands = {
             "actions": [rasa, "run", "actions", "--actions", "actions",
@@ -74,10 +74,10 @@ class Stack:
         return self
 
     def start_process(self, name: str, command: list[str]) -> None:
-        log = open(self.log_dir / f"{name}.log", "ab")
-        self.processes[name] = (subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=self.environment(), stdout=log,
-            stderr=subprocess.STDOUT), command)
+        with open(self.log_dir / f"{name}.log", "ab") as log:  # the process keeps its own copy
+            self.processes[name] = (subprocess.Popen(
+                command, cwd=PROJECT_ROOT, env=self.environment(), stdout=log,
+                stderr=subprocess.STDOUT), command)
 
     def wait_until_ready(self) -> None:
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -120,7 +120,7 @@ class Stack:
 
 def _answers(url: str) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 - loopback
+        with urllib.request.urlopen(url, timeout=2) as answer:
             return answer.status == 200
     except OSError:
         return False

@@ -10,8 +10,9 @@ numbers or strings; money is never a JSON float (not exact).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy.orm import Session
 

@@ -7,10 +7,11 @@ and typed details the reply can quote (limits, dates, amounts).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, Protocol
+from typing import Any, Protocol
 
 from bot.loans.balance import LoanBalance
 from bot.money import quantize
@@ -24,10 +25,15 @@ REFUSAL_REASONS = (
 )
 
 
-class ArrangementLike(Protocol):
-    type: str
-    status: str
-    created_at: datetime
+class ArrangementLike(Protocol):  # read-only: a frozen ArrangementRecord or an Arrangement row
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def created_at(self) -> datetime: ...
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -68,7 +69,8 @@ def offer_replies(offer: Offer, language: str) -> list[Reply]:
     if offer.ok:
         return [Reply(offer.kind.offer_response, {"loan_id": offer.loan_id, **details})]
     then = "utter_handover_ineligible" if needs_person(offer) else "utter_offer_human"
-    return [Reply(names.not_eligible(offer.reason or "nothing_owed"), {"loan_id": offer.loan_id or "-", **details}),
+    return [Reply(names.not_eligible(offer.reason or "nothing_owed"),
+                  {"loan_id": offer.loan_id or "-", **details}),
             Reply(then)]
 
 

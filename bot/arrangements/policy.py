@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -99,7 +100,7 @@ def parse_policy(text: str, name: str = "policy.yml") -> PolicyBook:
 
 
 class _PolicyLoader(yaml.SafeLoader):
-    def construct_mapping(self, node, deep=False):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
         keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
         duplicate = next((key for key in keys if keys.count(key) > 1), None)
         if duplicate is not None:  # YAML would silently keep the last one
@@ -107,9 +108,11 @@ class _PolicyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-_PolicyLoader.add_constructor(
-    "tag:yaml.org,2002:float", lambda loader, node: FloatText(loader.construct_scalar(node))
-)
+def _float_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> FloatText:
+    return FloatText(loader.construct_scalar(node))
+
+
+_PolicyLoader.add_constructor("tag:yaml.org,2002:float", _float_text)
 
 
 def _read_yaml(text: str, name: str) -> dict:

@@ -2,8 +2,9 @@
 PolicyError naming `where` (e.g. `policy.yml: defaults.deferral.max_days`)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from bot.money import InvalidAmount, parse_amount
 
@@ -29,7 +30,8 @@ def whole(low: int, high: int) -> Check:
 
 def money(value: Any, where: str, currency: str | None) -> Decimal:
     if isinstance(value, FloatText):
-        raise PolicyError(f'{where}: write money in quotes, like "{value}": a bare {value} is an inexact float')
+        raise PolicyError(
+            f'{where}: write money in quotes, like "{value}": a bare {value} is an inexact float')
     try:
         return parse_amount(value, currency)
     except InvalidAmount as error:
@@ -81,4 +83,4 @@ class Section:
         return set(self.schema) - self.optional
 
     def make(self, values: dict[str, Any]) -> Any:
-        return self.build(**{**{key: None for key in self.optional}, **values})
+        return self.build(**{**dict.fromkeys(self.optional), **values})

@@ -10,19 +10,20 @@ talking again would not help: the borrower's next chat goes to a person
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import audit
-from bot.clock import today_in
-from bot.db.models import Arrangement, Payment
 from bot.arrangements.kinds import kind_named, kind_of
 from bot.arrangements.policy import PolicyBook
 from bot.arrangements.service import terms_of
+from bot.clock import today_in
+from bot.db.models import Arrangement, Payment
 
 ZERO = Decimal(0)
 NEGOTIATION_FAILED = "negotiation_failed"

@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 from bot import audit
 from bot.arrangements.eligibility import ArrangementRecord, Eligibility
 from bot.arrangements.kinds import Kind, kind_named, kind_of
+from bot.arrangements.policy import PolicyBook
 from bot.clock import utcnow
 from bot.db.models import Arrangement, Loan
 from bot.loans.accounts import balance_of
-from bot.arrangements.policy import PolicyBook
+
 
 class NotEligible(Exception):
     def __init__(self, reason: str, details: dict | None = None) -> None:
@@ -83,7 +84,8 @@ def arrangements_of(session: Session, loan_id: str) -> list[Arrangement]:
 
 
 def history_of(session: Session, loan_id: str) -> list[ArrangementRecord]:
-    return [ArrangementRecord(item.type, item.status, item.created_at) for item in arrangements_of(session, loan_id)]
+    return [ArrangementRecord(item.type, item.status, item.created_at)
+            for item in arrangements_of(session, loan_id)]
 
 
 def eligibility_of(session: Session, loan_id: str, kind: Kind[Any, Any], book: PolicyBook,
@@ -118,7 +120,8 @@ def _lock_loan(session: Session, loan_id: str) -> Loan:
 def _by_key(session: Session, key: str | None, loan_id: str) -> Arrangement | None:
     if key is None:
         return None
-    found = session.execute(select(Arrangement).where(Arrangement.idempotency_key == key)).scalar_one_or_none()
+    found = session.execute(
+        select(Arrangement).where(Arrangement.idempotency_key == key)).scalar_one_or_none()
     if found is not None and found.loan_id != loan_id:
         raise ValueError(f"idempotency key {key!r} was used for another loan")
     return found
@@ -134,7 +137,8 @@ def _recheck(session: Session, loan: Loan) -> None:
         raise NotEligible("active_arrangement", {"type": active.type, "id": active.id})
 
 
-def _audit(session: Session, actor: str, action: str, loan: Loan, arrangement: Arrangement, extra: dict) -> None:
+def _audit(session: Session, actor: str, action: str, loan: Loan, arrangement: Arrangement,
+           extra: dict) -> None:
     audit.record(session, actor, action, borrower_id=loan.borrower_id, loan_id=loan.id,
                  conversation_id=arrangement.conversation_id,
                  details={"arrangement_id": arrangement.id, "type": arrangement.type, **extra})

@@ -75,7 +75,7 @@ def password_matches(password: str, account: Account | None) -> bool:
     return matches and account is not None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _stand_in_hash() -> str:
     return _hash("no agent has this password")  # made once, on the first unknown name
 

@@ -8,7 +8,7 @@ import jwt
 
 from bot.auth.tokens import ALGORITHM, InvalidToken, TokenClaims, decode
 
-__all__ = ["InvalidToken", "MAX_LIFETIME", "borrower_of_token", "issue_borrower_token"]
+__all__ = ["MAX_LIFETIME", "InvalidToken", "borrower_of_token", "issue_borrower_token"]
 
 MAX_LIFETIME = timedelta(days=1)
 

@@ -22,7 +22,7 @@ class Role(Enum):
     SUPERVISOR = "supervisor"
 
     @classmethod
-    def named(cls, name: str) -> "Role":
+    def named(cls, name: str) -> Role:
         """The role called `name`; ValueError, listing the roles, for any other word."""
         try:
             return cls(name)

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -59,7 +61,7 @@ def _make_engine(url: str, echo: bool) -> Engine:
     return create_engine(url, future=True, echo=echo, pool_pre_ping=True)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # WAL lets the gateway and the action server read while the other writes.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -1,7 +1,7 @@
 """Alembic, driven from code so that every command can bring the schema up to date."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -24,7 +24,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
-@lru_cache(maxsize=None)
+@cache
 def head_revision() -> str:
     """The newest migration: what `alembic_version` holds once the schema is up to date."""
-    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations in {MIGRATIONS}")
+    return head

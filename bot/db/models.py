@@ -6,6 +6,7 @@ quantises to the currency's own). Timestamps are stored in UTC.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -13,18 +14,19 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
-    Index,
     text,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
 from bot.db.types import Money, UTCDateTime
 
-Base = declarative_base()
+# SQLAlchemy 1.4 has no type hints: to mypy the models are classes of an untyped (Any) base.
+Base: Any = declarative_base()
 
 
 def utcnow() -> datetime:

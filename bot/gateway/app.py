@@ -8,23 +8,32 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections.abc import AsyncIterator, Callable
 from contextlib import suppress
-from typing import AsyncIterator, Callable
 
 from aiohttp import WSCloseCode, web
 from sqlalchemy.exc import OperationalError
 
 from bot.arrangements.policy import load_policy
 from bot.db import Database
-from bot.gateway.api_headers import add_api_headers
 from bot.gateway.agent.login_throttle import LoginThrottle
 from bot.gateway.agent.password_pool import PasswordPool
+from bot.gateway.api_headers import add_api_headers
 from bot.gateway.conversations import Conversations
 from bot.gateway.errors import json_errors
 from bot.gateway.inbound import MAX_BODY_BYTES
 from bot.gateway.keys import (
-    CONVERSATIONS, DATABASE, HUB, LOCKS, LOGIN_THROTTLE, PASSWORDS, POLICY, RASA, RESPONSES,
-    SETTINGS, SOCKETS,
+    CONVERSATIONS,
+    DATABASE,
+    HUB,
+    LOCKS,
+    LOGIN_THROTTLE,
+    PASSWORDS,
+    POLICY,
+    RASA,
+    RESPONSES,
+    SETTINGS,
+    SOCKETS,
 )
 from bot.gateway.live.hub import LocalHub
 from bot.gateway.locks import KeyedLocks
@@ -65,8 +74,10 @@ def create_app(
         _rasa_lifetime,
         _password_pool_lifetime,
     ])
-    app.on_shutdown.append(_close_sockets)
-    app.on_response_prepare.append(add_api_headers)
+    # aiohttp 3.9 types its signals for aiosignal < 1.4 (Signal[Callable]); the pinned 1.4 is
+    # generic in the arguments instead, so mypy misreads what these lists hold.
+    app.on_shutdown.append(_close_sockets)  # type: ignore[arg-type]
+    app.on_response_prepare.append(add_api_headers)  # type: ignore[arg-type]
     add_routes(app)
     return app
 
@@ -128,7 +139,8 @@ async def _upgrade_until_done(database: Database) -> None:
 
 
 async def _close_sockets(app: web.Application) -> None:
-    for socket in list(app[SOCKETS]):
+    sockets: weakref.WeakSet[web.WebSocketResponse] = app[SOCKETS]
+    for socket in list(sockets):
         await socket.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
 
 

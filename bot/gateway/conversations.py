@@ -6,17 +6,18 @@ event loop never waits on the database.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import audit
-from bot.handoffs.casework import active_case_of
 from bot.db import Database
 from bot.db.models import Borrower, Conversation, Message, utcnow
 from bot.gateway.outbound import ChatMessage
+from bot.handoffs.casework import active_case_of
 from bot.handoffs.opening import open_handoff
 from bot.language import next_script
 from bot.loans.accounts import open_conversation

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError, LineTooLong
@@ -58,7 +59,7 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     except ConnectionResetError:  # the client left before its body had all come
         logger.info("client gone during %s %s", request.method, request.path)
         return json_error(400, _CUT_SHORT)  # for the access log: nobody reads it
-    except Exception as error:  # noqa: BLE001 - the client gets JSON, the log gets the traceback
+    except Exception as error:  # the client gets JSON, the log gets the traceback
         problem = outage(error)
         if problem is None:
             logger.exception("unexpected error handling %s %s", request.method, request.path)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from typing import Collection
+from collections.abc import Collection
 
 from bot.gateway.errors import ApiError
 

@@ -9,14 +9,14 @@ import weakref
 
 from aiohttp import web
 
+from bot.arrangements.policy import PolicyBook
 from bot.db import Database
+from bot.gateway.agent.login_throttle import LoginThrottle
+from bot.gateway.agent.password_pool import PasswordPool
 from bot.gateway.conversations import Conversations
 from bot.gateway.live.hub import Hub
 from bot.gateway.locks import KeyedLocks
-from bot.gateway.agent.login_throttle import LoginThrottle
-from bot.gateway.agent.password_pool import PasswordPool
 from bot.gateway.rasa_client import RasaClient
-from bot.arrangements.policy import PolicyBook
 from bot.replies.render import Responses
 from bot.runtime.settings import Settings
 

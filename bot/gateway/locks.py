@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from typing import Hashable
+from collections.abc import Hashable
 
 
 class KeyedLocks:
     def __init__(self) -> None:
         # Weak values: a lock nobody holds or awaits is dropped, so keys don't pile up.
-        self._locks: "weakref.WeakValueDictionary[Hashable, asyncio.Lock]" = (
+        self._locks: weakref.WeakValueDictionary[Hashable, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
 

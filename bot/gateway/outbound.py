@@ -1,8 +1,9 @@
 """The bot's replies on their way out: what is kept of Rasa's answer, in the borrower's script."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from bot.language import HANT, to_traditional
 from bot.replies.render import Responses

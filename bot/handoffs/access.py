@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.auth.identity import AgentIdentity
 from bot.auth.roles import Permission
@@ -43,5 +44,5 @@ def check_may_arrange(session: Session, agent: AgentIdentity, borrower_id: str) 
                             "that you have claimed")
 
 
-def _has_handoff(session: Session, *conditions) -> bool:
+def _has_handoff(session: Session, *conditions: ColumnElement) -> bool:
     return session.execute(select(exists().where(*conditions))).scalar()

@@ -9,11 +9,14 @@ actor `agent:<username>`.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot import audit
 from bot.clock import isoformat, utcnow
@@ -153,7 +156,7 @@ def _end(session: Session, handoff_id: int, agent: str, verb: str, *, outcome: s
     return current
 
 
-def _transition(session: Session, handoff_id: int, allowed, **values) -> bool:
+def _transition(session: Session, handoff_id: int, allowed: ColumnElement, **values: Any) -> bool:
     result = session.execute(
         update(Handoff).where(Handoff.id == handoff_id, allowed).values(**values)
         .execution_options(synchronize_session=False)
@@ -178,7 +181,7 @@ def _why_not(handoff: Handoff, agent: str, verb: str) -> str:
     return f"claim this handoff before you {verb} it"
 
 
-def _cases():
+def _cases() -> Select:
     # A handoff with what the queue shows beside it: the borrower's name and languages.
     return (select(Handoff, Borrower.name, Borrower.language, Conversation.script)
             .join(Borrower, Borrower.id == Handoff.borrower_id)

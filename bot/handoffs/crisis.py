@@ -5,8 +5,10 @@ Numbers are the public, free, 24-hour lines each market's health services point 
 from __future__ import annotations
 
 LINES = {
-    "Asia/Shanghai": {"zh": "全国心理援助热线 400-161-9995", "en": "the national psychological aid line 400-161-9995"},
-    "Asia/Hong_Kong": {"zh": "撒玛利亚防止自杀会 2389 2222", "en": "The Samaritan Befrienders Hong Kong, 2389 2222"},
+    "Asia/Shanghai": {"zh": "全国心理援助热线 400-161-9995",
+                      "en": "the national psychological aid line 400-161-9995"},
+    "Asia/Hong_Kong": {"zh": "撒玛利亚防止自杀会 2389 2222",
+                       "en": "The Samaritan Befrienders Hong Kong, 2389 2222"},
     "Asia/Taipei": {"zh": "安心专线 1925", "en": "the Taiwan suicide prevention line 1925"},
     "Asia/Singapore": {"zh": "新加坡援人协会 SOS 1767", "en": "Samaritans of Singapore (SOS), 1767"},
     "Asia/Manila": {"zh": "菲律宾心理健康热线 1553", "en": "the NCMH crisis hotline, 1553"},

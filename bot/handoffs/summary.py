@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Conversation, Message
 from bot.language import language_of_script
-from bot.loans.accounts import load_account
+from bot.loans.accounts import Account, load_account
 from bot.money import code_amount
 
 SAID_SHOWN = 3  # the borrower's latest messages quoted in the summary
@@ -53,7 +53,7 @@ def _shortened(text: str) -> str:
     return text if len(text) <= SAID_CHARACTERS else text[:SAID_CHARACTERS - 1] + "…"
 
 
-def _loans(account) -> str:
+def _loans(account: Account | None) -> str:
     if account is None or not account.balances:
         return "none"
     return "; ".join(

@@ -5,10 +5,10 @@ before today. Days past due = today - due date of the oldest bill with an unpaid
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Iterable, Sequence
 
 from bot.money import quantize
 

@@ -56,7 +56,7 @@ class _ExactLoader(yaml.SafeLoader):
     """Reads `60.00` as the decimal it says, not as a float."""
 
 
-def _exact_number(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal | str:
+def _exact_number(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | str:
     text = loader.construct_scalar(node)
     try:
         return Decimal(text)
@@ -64,11 +64,13 @@ def _exact_number(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal | str:
         return text
 
 
+def _scalar_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    return loader.construct_scalar(node)
+
+
 _ExactLoader.add_constructor("tag:yaml.org,2002:float", _exact_number)
 # Unquoted dates stay text, so that 2026-02-30 is refused with its place like a quoted one.
-_ExactLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
-)
+_ExactLoader.add_constructor("tag:yaml.org,2002:timestamp", _scalar_text)
 
 
 def parse_fixture_text(text: str) -> list[BorrowerSpec]:

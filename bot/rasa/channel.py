@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hmac
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -25,11 +26,11 @@ class GatewayInput(InputChannel):
         self.token = token
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "gateway"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "InputChannel":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         return cls(str((credentials or {}).get("token") or ""))
 
     def blueprint(
@@ -55,7 +56,7 @@ class GatewayInput(InputChannel):
                     UserMessage(text, collector, sender, input_channel=self.name(),
                                 metadata=body.get("metadata") or {})
                 )
-            except Exception:  # noqa: BLE001 - reported to the gateway, which keeps the message
+            except Exception:  # reported to the gateway, which keeps the message
                 logger.exception("handling a gateway message failed")
                 return response.json({"error": "the bot could not handle the message"}, status=500)
             return response.json(collector.messages)

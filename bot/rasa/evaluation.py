@@ -87,7 +87,7 @@ def measure(parser: Parser, eval_dir: Path | None) -> Figures:
         predictions = parser.intents([text for text, _ in examples])
         wrong: Counter = Counter(
             f"{expected} -> {predicted}"
-            for (_, expected), predicted in zip(examples, predictions)
+            for (_, expected), predicted in zip(examples, predictions, strict=True)
             if not _correct(expected, predicted)
         )
         figures.intent_accuracy[language] = (1 - sum(wrong.values()) / len(examples), len(examples))
@@ -122,22 +122,22 @@ def _correct(expected: str, predicted: str) -> bool:
 
 def report(figures: Figures) -> bool:
     ok = True
-    print("intent accuracy on the held-out split (target >= %.2f)" % TARGETS["intent_accuracy"])
+    print(f"intent accuracy on the held-out split (target >= {TARGETS['intent_accuracy']:.2f})")
     for language, (accuracy, count) in figures.intent_accuracy.items():
         ok &= accuracy >= TARGETS["intent_accuracy"]
         print(f"  {language:<16} {accuracy:.3f}  ({count} messages)")
     if figures.false_triggers:
-        print("out-of-scope false-trigger rate (target <= %.2f)" % TARGETS["false_trigger_rate"])
+        print(f"out-of-scope false-trigger rate (target <= {TARGETS['false_trigger_rate']:.2f})")
         for name, (rate, count) in figures.false_triggers.items():
             ok &= rate <= TARGETS["false_trigger_rate"]
             print(f"  {name:<16} {rate:.3f}  ({count} messages)")
-    for name, accuracy in figures.entities.items():
-        correct = sum(right for right, _ in accuracy.values())
-        total = sum(count for _, count in accuracy.values())
+    for name, judged in figures.entities.items():
+        correct = sum(right for right, _ in judged.values())
+        total = sum(count for _, count in judged.values())
         ok &= correct / total >= TARGETS["entity_accuracy"]
         print(f"entity normalisation accuracy, {name} set (target >= "
               f"{TARGETS['entity_accuracy']:.2f}): {correct / total:.3f} ({total} judgements)")
-        for (entity, language), (right, count) in accuracy.items():
+        for (entity, language), (right, count) in judged.items():
             print(f"  {entity:<14} {language:<8} {right / count:.3f}  ({right}/{count})")
     times = sorted(figures.parse_ms)
     if times:

@@ -5,6 +5,10 @@ wording lives in domain.yml. Amounts and dates are formatted here, for the reade
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
 from bot.loans.accounts import Account
 from bot.loans.balance import LoanBalance, totals_by_currency
 from bot.money import format_money
@@ -43,7 +47,8 @@ def charges_replies(account: Account, language: str) -> list[Reply]:
                 "overdue": money(balance.overdue_amount),
             }))
         elif balance.next_due_date:
-            replies.append(Reply("utter_charges_none_overdue", _next(balance, language)))
+            replies.append(Reply("utter_charges_none_overdue",
+                                 _next(balance, balance.next_due_date, language)))
         else:
             replies.append(Reply("utter_nothing_owed", {"loan_id": balance.loan_id}))
     replies.append(Reply("utter_charges_policy"))
@@ -55,15 +60,16 @@ def due_date_replies(account: Account, language: str) -> list[Reply]:
         return [Reply("utter_no_loans")]
     replies = []
     for balance in account.balances:
-        if balance.is_overdue:
+        since = balance.oldest_unpaid_due_date  # set whenever the loan is overdue
+        if balance.is_overdue and since is not None:
             replies.append(Reply("utter_due_overdue", {
                 "loan_id": balance.loan_id,
                 "overdue": _money(balance, language)(balance.overdue_amount),
-                "since": show_date(balance.oldest_unpaid_due_date, language),
+                "since": show_date(since, language),
                 "days_past_due": balance.days_past_due,
             }))
         if balance.next_due_date:
-            replies.append(Reply("utter_due_next", _next(balance, language)))
+            replies.append(Reply("utter_due_next", _next(balance, balance.next_due_date, language)))
         elif not balance.is_overdue:
             replies.append(Reply("utter_nothing_owed", {"loan_id": balance.loan_id}))
     return replies
@@ -88,18 +94,18 @@ def _balance_line(balance: LoanBalance, language: str) -> Reply:
         })
     if balance.next_due_date:
         return Reply("utter_balance_current", {
-            **_next(balance, language), "outstanding": money(balance.outstanding)
+            **_next(balance, balance.next_due_date, language), "outstanding": money(balance.outstanding)
         })
     return Reply("utter_nothing_owed", {"loan_id": balance.loan_id})
 
 
-def _next(balance: LoanBalance, language: str) -> dict:
+def _next(balance: LoanBalance, next_date: date, language: str) -> dict:
     return {
         "loan_id": balance.loan_id,
         "next_amount": _money(balance, language)(balance.next_due_amount),
-        "next_date": show_date(balance.next_due_date, language),
+        "next_date": show_date(next_date, language),
     }
 
 
-def _money(balance: LoanBalance, language: str):
+def _money(balance: LoanBalance, language: str) -> Callable[[Decimal], str]:
     return lambda amount: format_money(amount, balance.currency, language)

@@ -5,9 +5,10 @@ values filled in `str.format` style. Buttons are as written.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -56,7 +57,7 @@ class Responses:
         return (matching or defaults)[0]
 
 
-@lru_cache(maxsize=None)
+@cache
 def domain_responses(path: Path = DOMAIN_FILE) -> Responses:
     """The responses of domain.yml, read once per process."""
     domain = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -64,5 +65,5 @@ def domain_responses(path: Path = DOMAIN_FILE) -> Responses:
 
 
 def _holds(conditions: Sequence[Mapping[str, Any]], slots: Mapping[str, Any]) -> bool:
-    return all(c.get("type") == "slot" and slots.get(c.get("name")) == c.get("value")
+    return all(c.get("type") == "slot" and slots.get(c.get("name", "")) == c.get("value")
                for c in conditions)

@@ -2,9 +2,10 @@
 dates as the reader writes them, lists joined, schedules one line a payment."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from bot.money import format_money
 from bot.replies.dates import show_date
@@ -17,7 +18,7 @@ def shown(values: Mapping[str, Any], currency: str | None, language: str) -> dic
 
 
 def show(value: Any, currency: str | None, language: str) -> Any:
-    if isinstance(value, bool) or isinstance(value, int):
+    if isinstance(value, (bool, int)):
         return value
     if isinstance(value, Decimal):
         return format_money(value, currency, language) if currency else format(value, "f")

@@ -4,8 +4,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.runtime.settings import Settings, UnsafeSettings
+
+if TYPE_CHECKING:  # imported where used: each command loads only what it needs
+    from datetime import date
+
+    from bot.db import Database
+    from bot.loans.fixtures import BorrowerSpec
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
 
     arrangements = commands.add_parser("arrangements", help="deferrals, plans and promises").add_subparsers()
     review = arrangements.add_parser("review", help="mark active arrangements kept or broken")
-    review.add_argument("--today", type=_iso_date, default=None, help="YYYY-MM-DD (default: each borrower's today)")
+    review.add_argument("--today", type=_iso_date, default=None,
+                        help="YYYY-MM-DD (default: each borrower's today)")
     review.set_defaults(handler=_arrangements_review)
 
     policy = commands.add_parser("policy", help="the lender's policy file").add_subparsers()
@@ -62,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _database(settings: Settings):
+def _database(settings: Settings) -> Database:
     from bot.db import Database
 
     database = Database(settings.database_url)
@@ -70,13 +78,13 @@ def _database(settings: Settings):
     return database
 
 
-def _db_upgrade(args, settings: Settings) -> int:
+def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     _database(settings)
     print("schema up to date")
     return 0
 
 
-def _db_load(args, settings: Settings) -> int:
+def _db_load(args: argparse.Namespace, settings: Settings) -> int:
     from bot.loans.fixtures import FixtureError, parse_fixture_text
 
     try:
@@ -90,13 +98,13 @@ def _db_load(args, settings: Settings) -> int:
     return _load(settings, specs, f"loaded {args.file}")
 
 
-def _db_demo(args, settings: Settings) -> int:
+def _db_demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot.loans.demo import demo_borrowers
 
     return _load(settings, demo_borrowers(), "loaded the demo borrowers")
 
 
-def _load(settings: Settings, specs, what: str) -> int:
+def _load(settings: Settings, specs: list[BorrowerSpec], what: str) -> int:
     from bot.loans.fixtures import FixtureError, load_fixture
 
     database = _database(settings)
@@ -110,14 +118,14 @@ def _load(settings: Settings, specs, what: str) -> int:
     return 0
 
 
-def _token(args, settings: Settings) -> int:
+def _token(args: argparse.Namespace, settings: Settings) -> int:
     from bot.auth.borrower_tokens import issue_borrower_token
 
     print(issue_borrower_token(settings.jwt_secret, args.borrower_id))
     return 0
 
 
-def _agents_add(args, settings: Settings) -> int:
+def _agents_add(args: argparse.Namespace, settings: Settings) -> int:
     from bot.auth.agents import AgentError, add_agent
 
     password = sys.stdin.readline().rstrip("\r\n")
@@ -132,7 +140,7 @@ def _agents_add(args, settings: Settings) -> int:
     return 0
 
 
-def _iso_date(text: str):
+def _iso_date(text: str) -> date:
     from datetime import date
 
     try:
@@ -141,9 +149,9 @@ def _iso_date(text: str):
         raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
 
 
-def _arrangements_review(args, settings: Settings) -> int:
-    from bot.arrangements.review import review_arrangements
+def _arrangements_review(args: argparse.Namespace, settings: Settings) -> int:
     from bot.arrangements.policy import PolicyError, load_policy
+    from bot.arrangements.review import review_arrangements
 
     try:
         book = load_policy()
@@ -152,11 +160,12 @@ def _arrangements_review(args, settings: Settings) -> int:
         return 1
     with _database(settings).transaction() as session:
         counts = review_arrangements(session, book, args.today)
-    print(f"arrangements reviewed: {counts['kept']} kept, {counts['broken']} broken, {counts['active']} still active")
+    print(f"arrangements reviewed: {counts['kept']} kept, {counts['broken']} broken, "
+          f"{counts['active']} still active")
     return 0
 
 
-def _policy_check(args, settings: Settings) -> int:
+def _policy_check(args: argparse.Namespace, settings: Settings) -> int:
     from bot.arrangements.policy import PolicyError, load_policy
 
     try:
@@ -168,13 +177,13 @@ def _policy_check(args, settings: Settings) -> int:
     return 0
 
 
-def _run(args, settings: Settings) -> int:
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime.supervisor import run_all
 
     return run_all(settings, Path(args.model))
 
 
-def _gateway(args, settings: Settings) -> int:
+def _gateway(args: argparse.Namespace, settings: Settings) -> int:
     from bot.gateway.app import serve
 
     try:
@@ -186,7 +195,7 @@ def _gateway(args, settings: Settings) -> int:
     return 0
 
 
-def _evaluate(args, settings: Settings) -> int:
+def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.rasa.evaluation import evaluate
 
     return evaluate(Path(args.model), args.eval_dir)

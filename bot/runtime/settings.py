@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -12,10 +13,10 @@ from bot.auth import agent_tokens, borrower_tokens
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'collections.sqlite3'}"
 # Only for trying things out on loopback; beyond it the gateway refuses to start with these.
-DEV_JWT_SECRET = "dev-only-wallet-secret-change-me"
+DEV_JWT_SECRET = "dev-only-wallet-secret-change-me"  # noqa: S105 - a loopback-only default
 # Likewise AGENT_JWT_SECRET: agent tokens must never be signed with the wallet's secret.
-DEV_AGENT_JWT_SECRET = "dev-only-agent-jwt-secret-change-me"
-DEV_RASA_TOKEN = "dev-only-rasa-token"
+DEV_AGENT_JWT_SECRET = "dev-only-agent-jwt-secret-change-me"  # noqa: S105 - likewise
+DEV_RASA_TOKEN = "dev-only-rasa-token"  # noqa: S105 - likewise
 
 
 class UnsafeSettings(Exception):
@@ -38,7 +39,7 @@ class Settings:
     agent_token_max_lifetime: timedelta = agent_tokens.MAX_LIFETIME
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         return cls(
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
@@ -82,7 +83,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _seconds(env: dict[str, str], name: str, default: timedelta) -> timedelta:
+def _seconds(env: Mapping[str, str], name: str, default: timedelta) -> timedelta:
     raw = env.get(name)
     if not raw:
         return default

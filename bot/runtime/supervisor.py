@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from types import FrameType
 
 from bot.arrangements.policy import PolicyError, load_policy
 from bot.runtime.settings import PROJECT_ROOT, Settings, UnsafeSettings
@@ -84,7 +85,7 @@ def run_all(settings: Settings, model: Path) -> int:
         _stop(processes)
 
 
-def _interrupt(signum, frame) -> None:
+def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt()
 
 

@@ -53,7 +53,8 @@ def money(value: Decimal | None) -> Outcome | None:
     if value is None or value.is_nan():
         return None
     problem = size_problem(value)
-    if problem is None and value.as_tuple().exponent < -MAX_DECIMALS:
+    exponent = value.as_tuple().exponent  # an int: NaN is out, and infinity is too large
+    if problem is None and isinstance(exponent, int) and exponent < -MAX_DECIMALS:
         problem = "too_many_decimals"
     return (None, problem) if problem else (plain(value), None)
 
@@ -87,7 +88,7 @@ def slang(span: Span, today: date) -> Outcome | None:
     found = numbers(span)
     if len(found) == 2 and span[-2].norm_ == "半":  # 兩嚿半水
         direction = sign(span)
-        value = None if direction is None else direction * sum(found)
+        value = None if direction is None else direction * sum(found, Decimal(0))
     else:
         value = signed(span) if found else Decimal(1)
     return money(None if value is None else value * SLANG_UNITS[unit])

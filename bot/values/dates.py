@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Callable
 
 from spacy.tokens import Span
 
@@ -85,8 +85,8 @@ def on(day: date | None) -> Outcome:
 def english(text: str, today: date) -> date | None:
     import dateparser  # imported on first use: it takes a third of a second
 
-    settings = {"RELATIVE_BASE": datetime.combine(today, time()), "PREFER_DATES_FROM": "future"}
-    parsed = dateparser.parse(text, languages=["en"], settings=settings)
+    parsed = dateparser.parse(text, languages=["en"], settings={
+        "RELATIVE_BASE": datetime.combine(today, time()), "PREFER_DATES_FROM": "future"})
     return parsed.date() if parsed is not None else None
 
 
@@ -171,7 +171,8 @@ def weekday_forms(weeks_ahead: int | None) -> list[Form]:
             found += seq(glued(*prefix.split(), *unit.split()), one(*ENGLISH_WEEKDAYS))
     for prefix in english_prefixes:  # an English week before a Chinese day
         for unit in WEEK_UNITS:
-            found += seq(forms(prefix), glued(unit, one(*"一二三四五六")) + glued(unit, "日") + glued(unit, "天"))
+            found += seq(forms(prefix),
+                         glued(unit, one(*"一二三四五六")) + glued(unit, "日") + glued(unit, "天"))
     return found
 
 

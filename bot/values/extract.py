@@ -8,9 +8,10 @@ dash that is a range, the 一 of 一下) leaves the text to the other matches.
 from __future__ import annotations
 
 import decimal
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -41,7 +42,7 @@ class Value:
     problem: str | None
 
 
-@lru_cache(maxsize=None)
+@cache
 def matcher() -> Matcher:
     found = Matcher(pipeline().vocab, validate=True)
     for rule in RULES:
@@ -69,7 +70,7 @@ def extract_values(text: str, today: date) -> list[Value]:
     return sorted(values, key=lambda value: value.start)
 
 
-def _candidates(doc: Doc):
+def _candidates(doc: Doc) -> Iterator[tuple[tuple[int, int, int, int], Rule, int, int]]:
     for match_id, start, end in matcher()(doc):
         order, rule = BY_KEY[doc.vocab.strings[match_id]]
         length = doc[end - 1].idx + len(doc[end - 1]) - doc[start].idx

@@ -1,7 +1,7 @@
 """Numbers that are no value: times (3点, 3pm, 10:30), percentages (5%, 百分之五), ordinals
 (第2期, 2nd payment), counts of other things (3个孩子, 2 kids, 3次, 2026年), ranges (2-3 days,
-5到6期), how often (every two weeks, 每两周), account and loan numbers (L-1001, 尾号1234, #1001) and mobile numbers. Matched so
-that they are not read as amounts."""
+5到6期), how often (every two weeks, 每两周), account and loan numbers (L-1001, 尾号1234, #1001)
+and mobile numbers. Matched so that they are not read as amounts."""
 from __future__ import annotations
 
 from datetime import date

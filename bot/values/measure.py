@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from typing import Iterable
+from collections.abc import Iterable
 
 from bot.values.extract import Value, extract_values
 

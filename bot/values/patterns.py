@@ -8,11 +8,11 @@ spelling stands for (spellings.reading: nxt → next).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import product
-from typing import Callable, Union
 
 from spacy.tokens import Span, Token
 
@@ -28,9 +28,9 @@ from bot.values.numbers import (
 
 TokenSpec = dict
 Form = list[TokenSpec]
-Part = Union[TokenSpec, list[Form]]
-Outcome = tuple[Union[str, None], Union[str, None]]  # (value, problem)
-Resolver = Callable[[Span, date], Union[Outcome, None]]  # None: not this rule's after all
+Part = TokenSpec | list[Form]
+Outcome = tuple[str | None, str | None]  # (value, problem)
+Resolver = Callable[[Span, date], Outcome | None]  # None: not this rule's after all
 
 NUM: TokenSpec = {"LOWER": {"REGEX": f"^(?:{NUMBER_RUN.pattern})$"}}
 NUMBER_WORD: TokenSpec = {"NORM": {"IN": sorted(NUMBER_WORDS)}}
@@ -75,11 +75,12 @@ def glued(*pieces: str | TokenSpec) -> list[Form]:
     if isinstance(first, dict):
         return [[first, *form] for form in glued(*rest)]
     found = []
-    for end in range(1, len(pieces) + 1):
-        head = pieces[:end]
-        if any(isinstance(piece, dict) for piece in head):
+    head = ""
+    for end, piece in enumerate(pieces, 1):
+        if isinstance(piece, dict):
             break
-        found += [[one("".join(head)), *form] for form in glued(*pieces[end:])]
+        head += piece
+        found += [[one(head), *form] for form in glued(*pieces[end:])]
     return found
 
 
@@ -96,7 +97,7 @@ def is_numeral(token: Token) -> bool:
 
 def numbers(span: Span) -> list[Decimal]:
     """The numbers in a span, in order: each number token, and each run of number words."""
-    found: list[Decimal] = []
+    found: list[Decimal | None] = []  # None: a number that does not parse
     words: list[str] = []
     for token in [*span, None]:
         word = token.norm_ if token is not None else ""

@@ -13,7 +13,7 @@ import re
 
 def _with_plurals(canonical: str, *singulars: str) -> dict[str, str]:
     """instalmnt → instalment and instalmnts → instalments."""
-    return {word: canonical for word in singulars} | {f"{word}s": f"{canonical}s" for word in singulars}
+    return dict.fromkeys(singulars, canonical) | {f"{word}s": f"{canonical}s" for word in singulars}
 
 
 SPELLINGS: dict[str, str] = {
@@ -36,11 +36,11 @@ SPELLINGS: dict[str, str] = {
     **_with_plurals("day", "dy"),
     "dayz": "days",
     # tomorrow · today · tonight · yesterday
-    **{word: "tomorrow" for word in (
+    **dict.fromkeys((
         "2morrow", "2morow", "2moro", "2morro", "2mrw", "2mro", "2mr", "tmr", "tmrw", "tmw",
         "tmrow", "tmrrw", "tmoro", "tomorow", "tommorow", "tommorrow", "tomoro", "tomorro",
         "tomrw", "tomm",
-    )},
+    ), "tomorrow"),
     "tdy": "today", "tonite": "tonight", "2nite": "tonight", "2night": "tonight",
     "yday": "yesterday", "yest": "yesterday", "yesterdy": "yesterday", "ystrdy": "yesterday",
     # weekdays written out wrong (the short forms fri, mon, tue(s), wed, thu(r)(s), sat and sun

@@ -10,7 +10,10 @@ digit in it (2morrow) stays one token, and so does 月头 (jieba glues its 头 t
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Iterator
+from functools import cache
+from itertools import pairwise
+from typing import TYPE_CHECKING, cast
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -20,10 +23,14 @@ from bot.values.numbers import NUMBER_RUN
 from bot.values.spellings import GLUED, reading
 from bot.values.text import normalise
 
+if TYPE_CHECKING:
+    import jieba
+    from spacy.lang.zh import ChineseTokenizer
+
 MONTH_HEAD = re.compile("月头")
 
 
-@lru_cache(maxsize=None)
+@cache
 def pipeline() -> Language:
     import jieba
     import spacy
@@ -31,7 +38,7 @@ def pipeline() -> Language:
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     # A private jieba: the Rasa tokenizer loads the collections dictionary (下周五, 六期, 一个月
     # as single words) into the global one, and values must segment the same in and out of Rasa.
-    nlp.tokenizer.jieba_seg = _DictionaryOnly(jieba.Tokenizer())
+    cast("ChineseTokenizer", nlp.tokenizer).jieba_seg = _DictionaryOnly(jieba.Tokenizer())
     return nlp
 
 
@@ -39,10 +46,10 @@ class _DictionaryOnly:
     """jieba without its HMM guesses, which glue unknown neighbours (我下 | 周五, 24 | 期行):
     words the dictionary does not know stay single characters, which patterns can rely on."""
 
-    def __init__(self, tokenizer) -> None:
+    def __init__(self, tokenizer: jieba.Tokenizer) -> None:
         self.tokenizer = tokenizer
 
-    def cut(self, text: str, cut_all: bool = False):
+    def cut(self, text: str, cut_all: bool = False) -> Iterator[str]:
         return self.tokenizer.cut(text, cut_all=cut_all, HMM=False)
 
 
@@ -57,7 +64,7 @@ def tokenize(text: str) -> Doc:
                 *MONTH_HEAD.finditer(normalised)]:
         cuts = {cut for cut in cuts if not run.start() < cut < run.end()} | {run.start(), run.end()}
     bounds = sorted(cuts)
-    pieces = (normalised[a:b] for a, b in zip(bounds, bounds[1:]))
+    pieces = (normalised[a:b] for a, b in pairwise(bounds))
     words, spaces = get_words_and_spaces([piece for piece in pieces if piece.strip()], normalised)
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
     for token in doc:  # a token's NORM is its lower-cased text unless set

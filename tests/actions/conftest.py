@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,39 +10,20 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.context
 from bot.db.models import Conversation
-from bot.loans.fixtures import load_fixture, parse_fixture_text
-from tests.fixtures import CONTRACT_EXAMPLE
+from tests.builders import CONTRACT_DAY, alice, bill, load, wang
 
 TRACKER = Path(__file__).with_name("tracker.json")
+TODAY = CONTRACT_DAY
 
-# The CONTRACT §3 borrower, plus an English borrower with two loans in two currencies.
-FIXTURE = CONTRACT_EXAMPLE + """
-  - id: b-2001
-    name: Alice Tan
-    language: en
-    timezone: Asia/Singapore
-    loans:
-      - id: L-2001
-        currency: SGD
-        principal: "1200.00"
-        bills:
-          - {due_date: "2026-11-01", principal: "600.00", interest: "18.50", late_fee: "20.00", paid: "100.25"}
-          - {due_date: "2026-12-01", principal: "600.00", interest: "12.00"}
-      - id: L-2002
-        currency: USD
-        principal: "300.00"
-        bills:
-          - {due_date: "2026-12-10", principal: "300.00", interest: "4.50"}
-"""
-
-TODAY = date(2026, 11, 23)
+# The CONTRACT §3 borrower, and an English borrower with two loans in two currencies.
+BORROWERS = (wang(), alice().loan("L-2002", "USD", "300.00", bill(17, "300.00", interest="4.50")))
 
 
 @pytest.fixture
 def loan_db(database, monkeypatch):
     """The fixture loaded, conversations opened, and the actions pointed at this database."""
+    load(database, *BORROWERS, today=TODAY)
     with database.transaction() as session:
-        load_fixture(session, parse_fixture_text(FIXTURE))
         session.add(Conversation(id="conv-wang", borrower_id="b-1001"))
         session.add(Conversation(id="conv-alice", borrower_id="b-2001"))
     monkeypatch.setattr(actions.context, "database", lambda: database)

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import actions.context
-from bot.db import Database
 from actions.account import (
     ActionExplainCharges,
     ActionShowBalance,
     ActionShowDueDate,
     ActionShowPaymentMethods,
 )
+from bot.db import Database
 from tests.actions.conftest import run
 
 

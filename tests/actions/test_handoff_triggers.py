@@ -2,7 +2,7 @@
 refusal a person may set aside. Real actions on a real database, trackers built in the test."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from rasa_sdk.events import ActionExecuted, ActiveLoop, ConversationPaused, SlotSet
@@ -15,32 +15,21 @@ from actions.negotiation import ActionDeclineArrangement, ActionOfferArrangement
 from actions.session import ActionSessionStart, ValidateSlotMappings
 from actions.understanding import ActionNotUnderstood
 from bot.db.models import Arrangement, Conversation, Handoff, Loan
-from bot.loans.fixtures import load_fixture, parse_fixture_text
 from tests.actions.conftest import conversation, run_on
+from tests.builders import bill, borrower, load
 
 ALL_TYPES = ["deferral", "instalment_plan", "promise_to_pay"]
 PAUSED = [ConversationPaused(), ActionExecuted("action_listen")]
 
 # Nothing overdue: the next bill falls due after the frozen today (2026-11-23).
-CURRENT_BORROWER = """
-borrowers:
-  - id: b-5001
-    name: Ada Current
-    language: en
-    timezone: Asia/Singapore
-    loans:
-      - id: L-5001
-        currency: SGD
-        principal: "500.00"
-        bills:
-          - {due_date: "2026-12-05", principal: "500.00", interest: "5.00"}
-"""
+ADA = borrower("b-5001", "Ada Current", "en", "Asia/Singapore").loan(
+    "L-5001", "SGD", "500.00", bill(date(2026, 12, 5), "500.00", interest="5.00"))
 
 
 @pytest.fixture
 def current_borrower(loan_db):
+    load(loan_db, ADA)
     with loan_db.transaction() as session:
-        load_fixture(session, parse_fixture_text(CURRENT_BORROWER))
         session.add(Conversation(id="conv-ada", borrower_id="b-5001"))
     return loan_db
 
@@ -66,7 +55,8 @@ def said(messages) -> list[str]:
 @pytest.mark.parametrize("intent, answer", [("nlu_fallback", "utter_please_rephrase"),
                                             ("out_of_scope", "utter_out_of_scope")])
 async def test_the_first_message_not_understood_is_answered_as_before(loan_db, intent, answer):
-    messages, events = await run_on(ActionNotUnderstood(), conversation("conv-alice", ["ask_balance", intent]))
+    messages, events = await run_on(ActionNotUnderstood(),
+                                    conversation("conv-alice", ["ask_balance", intent]))
     assert (said(messages), events) == ([answer], [])
     assert handoffs(loan_db, "conv-alice") == []
 
@@ -74,7 +64,8 @@ async def test_the_first_message_not_understood_is_answered_as_before(loan_db, i
 @pytest.mark.parametrize("first, second", [("nlu_fallback", "out_of_scope"), ("out_of_scope", "nlu_fallback"),
                                            ("nlu_fallback", "nlu_fallback")])
 async def test_two_in_a_row_go_to_a_person(loan_db, first, second):
-    messages, events = await run_on(ActionNotUnderstood(), conversation("conv-wang", [first, second], language="zh"))
+    messages, events = await run_on(ActionNotUnderstood(),
+                                    conversation("conv-wang", [first, second], language="zh"))
     assert said(messages) == ["utter_handover_not_understood"]
     assert events == PAUSED
     [handoff] = handoffs(loan_db, "conv-wang")
@@ -161,7 +152,8 @@ async def test_the_same_no_twice_is_not_every_option(loan_db, frozen_today):
 
 
 async def test_a_count_left_by_an_older_bot_is_read_as_no_refusals(loan_db, frozen_today):
-    tracker = conversation("conv-alice", ["deny"], slots={"arrangement_type": "deferral", "offers_declined": 2.0})
+    tracker = conversation("conv-alice", ["deny"],
+                           slots={"arrangement_type": "deferral", "offers_declined": 2.0})
     messages, events = await run_on(ActionDeclineArrangement(), tracker)
     assert said(messages) == ["utter_arrangement_declined"]
     assert SlotSet("offers_declined", ["deferral"]) in events
@@ -185,7 +177,8 @@ async def test_a_recent_deferral_goes_to_a_person(loan_db, frozen_today):
         session.add(Arrangement(id="deferral-kept", loan_id="L-2001", type="deferral", status="kept",
                                 terms={}, created_by="bot",
                                 created_at=datetime(2026, 10, 1, tzinfo=timezone.utc)))
-    messages, events = await run_on(ActionOfferArrangement(), conversation("conv-alice", ["request_deferral"]))
+    messages, events = await run_on(ActionOfferArrangement(),
+                                    conversation("conv-alice", ["request_deferral"]))
     assert said(messages) == ["utter_not_eligible_recent_deferral", "utter_handover_ineligible"]
     assert events[-2:] == PAUSED
     assert [h.reason for h in handoffs(loan_db, "conv-alice")] == ["ineligible"]
@@ -201,7 +194,8 @@ async def test_nothing_overdue_is_only_explained(current_borrower, frozen_today)
 async def test_a_loan_on_hold_is_only_explained(loan_db, frozen_today):
     with loan_db.transaction() as session:
         session.get(Loan, "L-1001").collection_hold = True
-    messages, events = await run_on(ActionOfferArrangement(), conversation("conv-wang", ["request_instalment"]))
+    messages, events = await run_on(ActionOfferArrangement(),
+                                    conversation("conv-wang", ["request_instalment"]))
     assert said(messages) == ["utter_not_eligible_collection_hold", "utter_offer_human"]
     assert ConversationPaused() not in events and handoffs(loan_db, "conv-wang") == []
 
@@ -210,7 +204,8 @@ async def test_an_active_arrangement_is_only_explained(loan_db, frozen_today):
     with loan_db.transaction() as session:
         session.add(Arrangement(id="plan-active", loan_id="L-2001", type="instalment_plan",
                                 status="active", terms={}, created_by="bot"))
-    messages, events = await run_on(ActionOfferArrangement(), conversation("conv-alice", ["request_deferral"]))
+    messages, events = await run_on(ActionOfferArrangement(),
+                                    conversation("conv-alice", ["request_deferral"]))
     assert said(messages) == ["utter_not_eligible_active_arrangement", "utter_offer_human"]
     assert ConversationPaused() not in events and handoffs(loan_db, "conv-alice") == []
 

@@ -37,7 +37,8 @@ async def test_a_plan_asks_for_its_own_fields_in_order(loan_db, frozen_today):
 
 
 async def test_a_bare_number_answers_the_count_just_asked_for(loan_db, frozen_today):
-    tracker = negotiating("instalment_plan", entities=[entity("amount", "6")], requested_slot="instalment_count")
+    tracker = negotiating("instalment_plan", entities=[entity("amount", "6")],
+                          requested_slot="instalment_count")
     messages, events = await run_on(ValidateArrangementForm(), tracker)
     assert messages == []
     assert events == [SlotSet("instalment_count", "6"), SlotSet(REQUESTED, "first_payment_date")]

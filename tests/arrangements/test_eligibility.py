@@ -37,7 +37,8 @@ def record(type: str, status: str, days_ago: int) -> ArrangementRecord:
 
 
 def check(function, bal=None, history=(), currency="CNY", **kw):
-    result = function(bal or balance(currency=currency), list(history), BOOK.for_currency(currency), TODAY, **kw)
+    result = function(bal or balance(currency=currency), list(history), BOOK.for_currency(currency), TODAY,
+                      **kw)
     return replace(result, details=jsonable(result.details))
 
 
@@ -102,7 +103,8 @@ def test_plan_minimum_overdue_per_currency(currency, overdue, ok, reason):
 
 def test_no_minimum_configured_even_when_nothing_is_overdue():
     # The plan is simply not on offer in that currency, whatever the loan.
-    assert check(check_instalment_plan, balance(days=0, currency="EUR"), currency="EUR").reason == "no_minimum_configured"
+    result = check(check_instalment_plan, balance(days=0, currency="EUR"), currency="EUR")
+    assert result.reason == "no_minimum_configured"
 
 
 def test_other_arrangements_in_a_currency_without_a_minimum():

@@ -25,7 +25,8 @@ OWED = D("1095.00")
 
 def with_rules(policy, section: str, **changes):
     """The policy with some rules of one section changed."""
-    return replace(policy, sections={**policy.sections, section: replace(policy.sections[section], **changes)})
+    return replace(policy, sections={**policy.sections,
+                                     section: replace(policy.sections[section], **changes)})
 
 
 def where(policy=CNY, owed: Decimal = OWED) -> Situation:
@@ -79,7 +80,8 @@ def test_instalments_always_add_up_exactly(currency, count):
     (date(2028, 1, 31), ["2028-01-31", "2028-02-29", "2028-03-31", "2028-04-30", "2028-05-31", "2028-06-30"]),
     (date(2027, 1, 29), ["2027-01-29", "2027-02-28", "2027-03-29", "2027-04-29", "2027-05-29", "2027-06-29"]),
     (date(2028, 2, 29), ["2028-02-29", "2028-03-29", "2028-04-29", "2028-05-29", "2028-06-29", "2028-07-29"]),
-    (date(2026, 11, 30), ["2026-11-30", "2026-12-30", "2027-01-30", "2027-02-28", "2027-03-30", "2027-04-30"]),
+    (date(2026, 11, 30),
+     ["2026-11-30", "2026-12-30", "2027-01-30", "2027-02-28", "2027-03-30", "2027-04-30"]),
 ])
 def test_monthly_on_the_first_date_s_day_or_the_month_s_last(first, expected):
     schedule = instalment_schedule(D("600.00"), "CNY", 6, first)

@@ -54,7 +54,8 @@ def test_minimum_overdue_per_currency(currency, minimum):
 
 
 def test_an_override_changes_only_its_keys():
-    book = parse_policy(edited("currencies.HKD", {"instalment": {"counts": [6, 3]}, "review": {"grace_days": 5}}))
+    book = parse_policy(edited("currencies.HKD",
+                               {"instalment": {"counts": [6, 3]}, "review": {"grace_days": 5}}))
     hkd, usd = book.for_currency("hkd"), book.for_currency("USD")
     assert hkd.instalment.counts == (3, 6)
     assert hkd.review.grace_days == 5
@@ -109,24 +110,32 @@ COUNTS = "must be a list of whole numbers from 2 to 36"
     ("defaults.instalment.counts", [3, 3], "policy.yml: defaults.instalment.counts: lists a count twice"),
     ("defaults.deferral.max_days", 0, f"policy.yml: defaults.deferral.max_days: {WHOLE} 1 to 365"),
     ("defaults.deferral.max_days", "30", f"policy.yml: defaults.deferral.max_days: {WHOLE} 1 to 365"),
-    ("defaults.deferral.max_days_past_due", True, f"policy.yml: defaults.deferral.max_days_past_due: {WHOLE} 0"),
+    ("defaults.deferral.max_days_past_due", True,
+     f"policy.yml: defaults.deferral.max_days_past_due: {WHOLE} 0"),
     ("defaults.deferral.once_per_days", -1, f"policy.yml: defaults.deferral.once_per_days: {WHOLE} 0"),
-    ("defaults.instalment.max_days_past_due", None, f"policy.yml: defaults.instalment.max_days_past_due: {WHOLE}"),
-    ("defaults.instalment.first_within_days", 400, f"policy.yml: defaults.instalment.first_within_days: {WHOLE}"),
+    ("defaults.instalment.max_days_past_due", None,
+     f"policy.yml: defaults.instalment.max_days_past_due: {WHOLE}"),
+    ("defaults.instalment.first_within_days", 400,
+     f"policy.yml: defaults.instalment.first_within_days: {WHOLE}"),
     ("defaults.promise.horizon_days", -1, f"policy.yml: defaults.promise.horizon_days: {WHOLE} 0 to 365"),
-    ("currencies.USD.review.grace_days", 61, f"policy.yml: currencies.USD.review.grace_days: {WHOLE} 0 to 60"),
+    ("currencies.USD.review.grace_days", 61,
+     f"policy.yml: currencies.USD.review.grace_days: {WHOLE} 0 to 60"),
     ("defaults.deferral.fee", "-1", "policy.yml: defaults.deferral.fee: must be an amount in quotes"),
     ("defaults.deferral.fee", "ten", "policy.yml: defaults.deferral.fee: must be an amount in quotes"),
     ("currencies.CNY.instalment.minimum_overdue", "300.001",
      "policy.yml: currencies.CNY.instalment.minimum_overdue: must be an amount in quotes"),
     ("currencies.JPY", {"instalment": {"minimum_overdue": "500.5"}},
      "policy.yml: currencies.JPY.instalment.minimum_overdue: must be an amount in quotes"),
-    ("defaults.deferral.freeze_late_fees", "yes please", "policy.yml: defaults.deferral.freeze_late_fees: must be true or false"),
-    ("defaults.promise.allow_partial", 1, "policy.yml: defaults.promise.allow_partial: must be true or false"),
-    ("defaults.instalment.interval", "weekly", "policy.yml: defaults.instalment.interval: must be one of: monthly"),
+    ("defaults.deferral.freeze_late_fees", "yes please",
+     "policy.yml: defaults.deferral.freeze_late_fees: must be true or false"),
+    ("defaults.promise.allow_partial", 1,
+     "policy.yml: defaults.promise.allow_partial: must be true or false"),
+    ("defaults.instalment.interval", "weekly",
+     "policy.yml: defaults.instalment.interval: must be one of: monthly"),
     ("currencies.USD.promise", {"horizon": 3},
      "policy.yml: currencies.USD.promise.horizon: unknown key; expected one of: allow_partial, horizon_days"),
-    ("currencies.USD.refunds", {}, "policy.yml: currencies.USD.refunds: unknown key; expected one of: deferral,"),
+    ("currencies.USD.refunds", {},
+     "policy.yml: currencies.USD.refunds: unknown key; expected one of: deferral,"),
     ("defaults.deferal", {}, "policy.yml: defaults.deferal: unknown key"),
     ("default", {}, "policy.yml: default: unknown key; expected one of: currencies, defaults"),
     ("currencies.usd", {}, "policy.yml: currencies.usd: must be an ISO 4217 currency code like CNY"),
@@ -167,8 +176,10 @@ def test_floats_are_refused(path, value, message):
 
 
 def test_a_float_is_quoted_as_the_lender_wrote_it():
-    text = DEFAULT_PATH.read_text(encoding="utf-8").replace('{minimum_overdue: "300"}', "{minimum_overdue: 300.50}")
-    with pytest.raises(PolicyError, match=r'currencies\.CNY\.instalment\.minimum_overdue: write money in quotes, like "300\.50"'):
+    text = DEFAULT_PATH.read_text(encoding="utf-8").replace('{minimum_overdue: "300"}',
+                                                            "{minimum_overdue: 300.50}")
+    with pytest.raises(PolicyError, match=r'currencies\.CNY\.instalment\.minimum_overdue: '
+                                          r'write money in quotes, like "300\.50"'):
         parse_policy(text)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -12,19 +13,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.arrangements.review import judge, review_arrangements
-from bot.arrangements.service import create_arrangement
-from dataclasses import replace
-
 from bot.arrangements.kinds.deferral import DeferralTerms
 from bot.arrangements.kinds.instalment_plan import plan_terms
 from bot.arrangements.kinds.promise import PromiseTerms
+from bot.arrangements.policy import load_policy
+from bot.arrangements.review import judge, review_arrangements
+from bot.arrangements.service import create_arrangement
 from bot.db import Database
 from bot.db.models import Arrangement, AuditEvent, Borrower, Payment
-from bot.loans.fixtures import load_fixture, parse_fixture_text
-from bot.arrangements.policy import load_policy
-
-from tests.fixtures import CONTRACT_EXAMPLE
+from tests.builders import CONTRACT_DAY, add, wang
 
 D = Decimal
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,7 +103,7 @@ def at(text: str, hour: int = 12) -> datetime:
 @pytest.fixture
 def loaded(database: Database) -> Database:
     with database.transaction() as session:
-        load_fixture(session, parse_fixture_text(CONTRACT_EXAMPLE))
+        add(session, wang(), today=CONTRACT_DAY)
     return database
 
 
@@ -163,7 +160,8 @@ def test_a_broken_promise_sends_the_borrower_to_a_person(loaded):
                                               "reviewed_on": "2026-12-01",
                                               "needs_agent_reason": "negotiation_failed"})]
     with loaded.transaction() as session:
-        [event] = session.execute(select(AuditEvent).where(AuditEvent.action == "arrangement_broken")).scalars()
+        [event] = session.execute(
+            select(AuditEvent).where(AuditEvent.action == "arrangement_broken")).scalars()
         assert (event.actor, event.borrower_id, event.loan_id, event.conversation_id) == (
             "system", "b-1001", "L-1001", "c-1")
 
@@ -209,7 +207,7 @@ def test_the_command(tmp_path: Path):
     database = Database(url)
     database.upgrade()
     with database.transaction() as session:
-        load_fixture(session, parse_fixture_text(CONTRACT_EXAMPLE))
+        add(session, wang(), today=CONTRACT_DAY)
     arrange(database, PROMISE)
     database.dispose()
     environment = {**os.environ, "DATABASE_URL": url}
@@ -217,9 +215,11 @@ def test_the_command(tmp_path: Path):
         [sys.executable, "-m", "bot", "arrangements", "review", *args], cwd=ROOT, env=environment,
         capture_output=True, text=True, timeout=120)
     first = run("--today", "2026-11-30")
-    assert (first.returncode, first.stdout.strip()) == (0, "arrangements reviewed: 0 kept, 0 broken, 1 still active")
+    assert (first.returncode, first.stdout.strip()) == (
+        0, "arrangements reviewed: 0 kept, 0 broken, 1 still active")
     second = run("--today", "2026-12-01")
-    assert (second.returncode, second.stdout.strip()) == (0, "arrangements reviewed: 0 kept, 1 broken, 0 still active")
+    assert (second.returncode, second.stdout.strip()) == (
+        0, "arrangements reviewed: 0 kept, 1 broken, 0 still active")
     bad = run("--today", "tomorrow")
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
     broken_policy = tmp_path / "policy.yml"

@@ -11,19 +11,22 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.arrangements import service
-from bot.arrangements.service import (
-    NotEligible, arrangements_of, cancel_arrangement, create_arrangement, eligibility_of, history_of,
-)
 from bot.arrangements.kinds import DEFERRAL, INSTALMENT_PLAN, PROMISE_TO_PAY, UnknownKind, kind_named
 from bot.arrangements.kinds.deferral import DeferralTerms
 from bot.arrangements.kinds.instalment_plan import plan_terms
 from bot.arrangements.kinds.promise import PromiseTerms
+from bot.arrangements.policy import load_policy
+from bot.arrangements.service import (
+    NotEligible,
+    arrangements_of,
+    cancel_arrangement,
+    create_arrangement,
+    eligibility_of,
+    history_of,
+)
 from bot.db import Database
 from bot.db.models import Arrangement, AuditEvent, Loan
-from bot.loans.fixtures import load_fixture, parse_fixture_text
-from bot.arrangements.policy import load_policy
-
-from tests.fixtures import CONTRACT_EXAMPLE
+from tests.builders import CONTRACT_DAY, add, wang
 
 TODAY = date(2026, 11, 23)
 PROMISE = PromiseTerms(Decimal("500.00"), date(2026, 11, 27), "CNY")
@@ -34,7 +37,7 @@ DEFERRAL_TERMS = DeferralTerms(14, date(2026, 12, 7), Decimal("2145.00"), "CNY",
 
 def load_contract_example(database: Database) -> None:
     with database.transaction() as session:
-        load_fixture(session, parse_fixture_text(CONTRACT_EXAMPLE))
+        add(session, wang(), today=CONTRACT_DAY)
 
 
 @pytest.fixture
@@ -62,11 +65,14 @@ def test_created_with_its_terms_and_audited(loaded):
     assert created
     with loaded.transaction() as session:
         [stored] = arrangements_of(session, "L-1001")
-        [event] = session.execute(select(AuditEvent).where(AuditEvent.action == "arrangement_created")).scalars()
+        [event] = session.execute(
+            select(AuditEvent).where(AuditEvent.action == "arrangement_created")).scalars()
     assert stored.id == arrangement.id
-    assert (stored.type, stored.status, stored.terms, stored.created_by) == ("instalment_plan", "active", PLAN_JSON, "bot")
+    assert (stored.type, stored.status, stored.terms, stored.created_by) == (
+        "instalment_plan", "active", PLAN_JSON, "bot")
     assert stored.terms["instalments"][0] == {"due_date": "2026-11-30", "amount": "715.00"}
-    assert (event.actor, event.borrower_id, event.loan_id, event.conversation_id) == ("bot", "b-1001", "L-1001", "c-1")
+    assert (event.actor, event.borrower_id, event.loan_id, event.conversation_id) == (
+        "bot", "b-1001", "L-1001", "c-1")
     assert event.details == {"arrangement_id": arrangement.id, "type": "instalment_plan", "terms": PLAN_JSON}
 
 
@@ -109,7 +115,8 @@ def test_a_settled_or_cancelled_arrangement_makes_room(loaded):
     with loaded.transaction() as session:
         assert [(item.type, item.status) for item in history_of(session, "L-1001")] == [
             ("promise_to_pay", "kept"), ("promise_to_pay", "cancelled"), ("instalment_plan", "active")]
-        [event] = session.execute(select(AuditEvent).where(AuditEvent.action == "arrangement_cancelled")).scalars()
+        [event] = session.execute(
+            select(AuditEvent).where(AuditEvent.action == "arrangement_cancelled")).scalars()
     assert (event.actor, event.details["reason"], event.details["arrangement_id"]) == (
         "agent:li", "entered by mistake", second.id)
 
@@ -172,7 +179,8 @@ def test_a_lost_race_caught_by_the_index_leaves_the_transaction_usable(loaded, m
 def test_eligibility_from_the_database(loaded):
     book = load_policy()
     with loaded.transaction() as session:
-        assert eligibility_of(session, "L-1001", DEFERRAL, book, TODAY).reason == "too_far_past_due"  # 39 days
+        eligibility = eligibility_of(session, "L-1001", DEFERRAL, book, TODAY)
+        assert eligibility.reason == "too_far_past_due"  # 39 days
         assert eligibility_of(session, "L-1001", INSTALMENT_PLAN, book, TODAY).ok
     create(loaded, "k-1")
     with loaded.transaction() as session:

@@ -21,7 +21,8 @@ def cost(digest: bytes | str) -> int:
 def checked(monkeypatch) -> list[bytes]:
     """The hashes bcrypt checks passwords against, as it is asked to."""
     seen, real = [], bcrypt.checkpw
-    monkeypatch.setattr(bcrypt, "checkpw", lambda password, digest: seen.append(digest) or real(password, digest))
+    monkeypatch.setattr(bcrypt, "checkpw",
+                        lambda password, digest: seen.append(digest) or real(password, digest))
     return seen
 
 
@@ -42,9 +43,8 @@ def test_a_new_agent_is_an_agent_and_a_role_given_is_kept(database):
 
 
 def test_an_unknown_role_is_refused_and_nothing_is_written(database):
-    with pytest.raises(AgentError, match="no role 'root'"):
-        with database.transaction() as session:
-            add_agent(session, "alice", PASSWORD, "root")
+    with pytest.raises(AgentError, match="no role 'root'"), database.transaction() as session:
+        add_agent(session, "alice", PASSWORD, "root")
     with database.transaction() as session:
         assert session.execute(select(Agent)).first() is None
 

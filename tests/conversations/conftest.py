@@ -5,104 +5,35 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from datetime import timedelta
 
 import pytest
 
-from bot.clock import today_in
-from bot.db import Database
-from bot.loans.fixtures import load_fixture, parse_fixture_text
 from bot.auth.borrower_tokens import issue_borrower_token
+from bot.db import Database
+from tests.builders import alice, bill, borrower, load, wang
 from tests.stack import TEST_MODEL, Stack
 
 WANG_DAYS_PAST_DUE = 39
 ALICE_DAYS_PAST_DUE = 22
 
-
-def fixture_text() -> str:
-    shanghai, singapore = today_in("Asia/Shanghai"), today_in("Asia/Singapore")
-    wang = [shanghai - timedelta(days=WANG_DAYS_PAST_DUE), shanghai - timedelta(days=8),
-            shanghai + timedelta(days=22)]
-    alice = [singapore - timedelta(days=ALICE_DAYS_PAST_DUE), singapore + timedelta(days=8)]
-    new_york, shanghai_later = today_in("America/New_York"), shanghai + timedelta(days=20)
-    return f"""
-borrowers:
-  - id: b-1001
-    name: 王伟
-    language: zh
-    timezone: Asia/Shanghai
-    loans:
-      - id: L-1001
-        currency: CNY
-        principal: "3000.00"
-        bills:
-          - {{due_date: "{wang[0]}", principal: "1000.00", interest: "60.00", late_fee: "35.00", paid: "0"}}
-          - {{due_date: "{wang[1]}", principal: "1000.00", interest: "50.00"}}
-          - {{due_date: "{wang[2]}", principal: "1000.00", interest: "40.00"}}
-  - id: b-2001
-    name: Alice Tan
-    language: en
-    timezone: Asia/Singapore
-    loans:
-      - id: L-2001
-        currency: SGD
-        principal: "1200.00"
-        bills:
-          - {{due_date: "{alice[0]}", principal: "600.00", interest: "18.50", late_fee: "20.00", paid: "100.25"}}
-          - {{due_date: "{alice[1]}", principal: "600.00", interest: "12.00"}}
-  - id: b-3001
-    name: Sam Park
-    language: en
-    timezone: America/New_York
-    loans:
-      - id: L-3001
-        currency: USD
-        principal: "900.00"
-        bills:
-          - {{due_date: "{new_york - timedelta(days=10)}", principal: "300.00", interest: "9.00", late_fee: "5.00"}}
-          - {{due_date: "{new_york + timedelta(days=20)}", principal: "300.00", interest: "6.00"}}
-  - id: b-3003
-    name: Lee Chan
-    language: en
-    timezone: America/New_York
-    loans:
-      - id: L-3003
-        currency: USD
-        principal: "400.00"
-        bills:
-          - {{due_date: "{new_york - timedelta(days=15)}", principal: "400.00", interest: "8.00"}}
-  - id: b-3004
-    name: Kim Lo
-    language: en
-    timezone: America/New_York
-    loans:
-      - id: L-3004
-        currency: USD
-        principal: "300.00"
-        bills:
-          - {{due_date: "{new_york - timedelta(days=5)}", principal: "300.00", interest: "3.00"}}
-  - id: b-3005
-    name: 吴芳
-    language: zh
-    timezone: Asia/Shanghai
-    loans:
-      - id: L-3005
-        currency: CNY
-        principal: "800.00"
-        bills:
-          - {{due_date: "{shanghai - timedelta(days=5)}", principal: "800.00", interest: "8.00"}}
-  - id: b-3002
-    name: 周杰
-    language: zh
-    timezone: Asia/Shanghai
-    loans:
-      - id: L-3002
-        currency: CNY
-        principal: "2000.00"
-        bills:
-          - {{due_date: "{shanghai - timedelta(days=20)}", principal: "1000.00", interest: "0.00"}}
-          - {{due_date: "{shanghai_later}", principal: "1000.00", interest: "0.00"}}
-"""
+# Each dated from the borrower's own today. Wang and Alice as every suite has them; the others
+# are this suite's own: small overdue amounts in several currencies and a loan with no interest.
+BORROWERS = (
+    wang(),
+    alice(),
+    borrower("b-3001", "Sam Park", "en", "America/New_York").loan(
+        "L-3001", "USD", "900.00", bill(-10, "300.00", interest="9.00", late_fee="5.00"),
+        bill(20, "300.00", interest="6.00")),
+    borrower("b-3003", "Lee Chan", "en", "America/New_York").loan(
+        "L-3003", "USD", "400.00", bill(-15, "400.00", interest="8.00")),
+    borrower("b-3004", "Kim Lo", "en", "America/New_York").loan(
+        "L-3004", "USD", "300.00", bill(-5, "300.00", interest="3.00")),
+    borrower("b-3005", "吴芳", "zh", "Asia/Shanghai").loan(
+        "L-3005", "CNY", "800.00", bill(-5, "800.00", interest="8.00")),
+    borrower("b-3002", "周杰", "zh", "Asia/Shanghai").loan(
+        "L-3002", "CNY", "2000.00",
+        bill(-20, "1000.00", interest="0.00"), bill(20, "1000.00", interest="0.00")),
+)
 
 
 @pytest.fixture(scope="session")
@@ -112,8 +43,7 @@ def stack(postgres_server, tmp_path_factory):
     url = postgres_server.create_database()
     database = Database(url)
     database.upgrade()
-    with database.transaction() as session:
-        load_fixture(session, parse_fixture_text(fixture_text()))
+    load(database, *BORROWERS)
     database.dispose()
     running = Stack(database_url=url, log_dir=tmp_path_factory.mktemp("stack-logs")).start()
     yield running
@@ -133,7 +63,7 @@ class Chat:
             self.stack.gateway + path, data=data, method=method,
             headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 - loopback
+            with urllib.request.urlopen(request, timeout=60) as answer:
                 return answer.status, json.loads(answer.read())
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read())

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from datetime import timedelta
 
 import pytest
 
 from bot.auth.agents import add_agent
-from bot.clock import today_in
 from bot.db import Database
-from bot.loans.fixtures import load_fixture, parse_fixture_text
+from tests.builders import bill, borrower, load
 from tests.conversations.conftest import Chat
 
 pytestmark = pytest.mark.conversation
@@ -22,16 +20,10 @@ PASSWORD = "a long enough password"
 
 @pytest.fixture(scope="module")
 def borrower_and_agent(stack) -> str:
-    today = today_in("Europe/London")
     database = Database(stack.database_url)
+    load(database, borrower("b-4001", "Ruth Hale", "en", "Europe/London").loan(
+        "L-4001", "GBP", "500.00", bill(-12, "250.00", interest="7.50"), bill(18, "250.00")))
     with database.transaction() as session:
-        load_fixture(session, parse_fixture_text(f"""
-borrowers:
-  - {{id: b-4001, name: Ruth Hale, language: en, timezone: Europe/London,
-     loans: [{{id: L-4001, currency: GBP, principal: "500.00",
-              bills: [{{due_date: "{today - timedelta(days=12)}", principal: "250.00", interest: "7.50"}},
-                      {{due_date: "{today + timedelta(days=18)}", principal: "250.00"}}]}}]}}
-"""))
         add_agent(session, "maria", PASSWORD)
     database.dispose()
     return "b-4001"
@@ -53,7 +45,7 @@ class Console:
         request = urllib.request.Request(self.gateway + path, method=method, headers=headers,
                                          data=None if body is None else json.dumps(body).encode())
         try:
-            with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 - loopback
+            with urllib.request.urlopen(request, timeout=60) as answer:
                 return answer.status, json.loads(answer.read())
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read())

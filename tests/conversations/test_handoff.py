@@ -5,79 +5,39 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 from sqlalchemy import select
 
-from bot.clock import today_in
 from bot.db import Database
 from bot.db.models import Borrower, Handoff, Loan
-from bot.loans.fixtures import load_fixture, parse_fixture_text
+from tests.builders import bill, borrower, load
 from tests.conversations.conftest import Chat
 
 pytestmark = pytest.mark.conversation
 
 
-def borrowers_text() -> str:
-    """Borrowers of these tests only: a handoff silences the bot in their conversation."""
-    singapore, new_york, shanghai = (today_in(zone) for zone in
-                                     ("Asia/Singapore", "America/New_York", "Asia/Shanghai"))
-    return f"""
-borrowers:
-  - id: b-6001
-    name: Nia Rahman
-    language: en
-    timezone: Asia/Singapore
-    loans:
-      - id: L-6001
-        currency: SGD
-        principal: "600.00"
-        bills:
-          - {{due_date: "{singapore - timedelta(days=10)}", principal: "300.00", interest: "6.00"}}
-          - {{due_date: "{singapore + timedelta(days=20)}", principal: "300.00", interest: "3.00"}}
-  - id: b-6002
-    name: Omar Said
-    language: en
-    timezone: America/New_York
-    loans:
-      - id: L-6002
-        currency: USD
-        principal: "600.00"
-        bills:
-          - {{due_date: "{new_york - timedelta(days=60)}", principal: "300.00", interest: "6.00"}}
-          - {{due_date: "{new_york - timedelta(days=30)}", principal: "300.00", interest: "3.00"}}
-  - id: b-6003
-    name: 孙丽
-    language: zh
-    timezone: Asia/Shanghai
-    loans:
-      - id: L-6003
-        currency: CNY
-        principal: "2000.00"
-        bills:
-          - {{due_date: "{shanghai - timedelta(days=45)}", principal: "1000.00", interest: "20.00"}}
-          - {{due_date: "{shanghai + timedelta(days=15)}", principal: "1000.00", interest: "10.00"}}
-  - id: b-6004
-    name: 高峰
-    language: zh
-    timezone: Asia/Shanghai
-    loans:
-      - id: L-6004
-        currency: CNY
-        principal: "1200.00"
-        bills:
-          - {{due_date: "{shanghai - timedelta(days=12)}", principal: "600.00", interest: "12.00"}}
-          - {{due_date: "{shanghai + timedelta(days=18)}", principal: "600.00", interest: "6.00"}}
-"""
+# Borrowers of these tests only: a handoff silences the bot in their conversation.
+BORROWERS = (
+    borrower("b-6001", "Nia Rahman", "en", "Asia/Singapore").loan(
+        "L-6001", "SGD", "600.00", bill(-10, "300.00", interest="6.00"), bill(20, "300.00", interest="3.00")),
+    borrower("b-6002", "Omar Said", "en", "America/New_York").loan(
+        "L-6002", "USD", "600.00",
+        bill(-60, "300.00", interest="6.00"), bill(-30, "300.00", interest="3.00")),
+    borrower("b-6003", "孙丽", "zh", "Asia/Shanghai").loan(
+        "L-6003", "CNY", "2000.00",
+        bill(-45, "1000.00", interest="20.00"), bill(15, "1000.00", interest="10.00")),
+    borrower("b-6004", "高峰", "zh", "Asia/Shanghai").loan(
+        "L-6004", "CNY", "1200.00",
+        bill(-12, "600.00", interest="12.00"), bill(18, "600.00", interest="6.00")),
+)
 
 
 @pytest.fixture(scope="module")
 def borrowers(stack):
     database = Database(stack.database_url)
-    with database.transaction() as session:
-        load_fixture(session, parse_fixture_text(borrowers_text()))
+    load(database, *BORROWERS)
     database.dispose()
     return stack
 
@@ -185,6 +145,6 @@ def rasa_api(stack, conversation_id: str, path: str, body: dict) -> dict:
     url = f"{stack.rasa}/conversations/{quote(conversation_id, safe='')}/{path}?token={stack.rasa_token}"
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
                                      headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 - loopback
+    with urllib.request.urlopen(request, timeout=60) as answer:
         return json.loads(answer.read())
 

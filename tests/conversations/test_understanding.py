@@ -20,7 +20,7 @@ def parse(stack, text: str, token: str | None = None) -> tuple[int, dict]:
         f"{stack.rasa}/model/parse{query}", data=json.dumps({"text": text}).encode(),
         headers={"Content-Type": "application/json"}, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - loopback
+        with urllib.request.urlopen(request, timeout=30) as answer:
             return answer.status, json.loads(answer.read())
     except urllib.error.HTTPError as error:
         return error.code, {}

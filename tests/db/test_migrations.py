@@ -98,7 +98,8 @@ def test_money_and_time_columns_keep_their_values(database):
         [bill] = loan.bills
         borrower = session.get(Borrower, "b-1")
         assert loan.principal == Decimal("99999999.99")
-        assert (bill.principal, bill.interest, bill.late_fee) == (Decimal("0.10"), Decimal("1250.5"), Decimal("0.0001"))
+        assert (bill.principal, bill.interest, bill.late_fee) == (
+            Decimal("0.10"), Decimal("1250.5"), Decimal("0.0001"))
         assert borrower.created_at.tzinfo is not None
         assert abs((datetime.now(timezone.utc) - borrower.created_at).total_seconds()) < 60
         assert (borrower.language, borrower.timezone, loan.collection_hold) == ("en", "UTC", False)

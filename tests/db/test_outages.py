@@ -14,9 +14,8 @@ from bot.db.outages import CORRUPT, LOCKED, SCHEMA_MISSING, UNREACHABLE, outage
 
 
 def _error_of(database: Database, work) -> Exception:
-    with pytest.raises(Exception) as raised:
-        with database.transaction() as session:
-            work(session)
+    with pytest.raises(Exception) as raised, database.transaction() as session:
+        work(session)
     return raised.value
 
 

@@ -2,19 +2,18 @@
 with two borrowers, a fake Rasa on a loopback port, and gateways on real loopback servers."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 
 from bot.gateway.app import create_app
-from bot.loans.fixtures import load_fixture, parse_fixture_text
+from tests.builders import load
 from tests.gateway.support import BORROWERS, RASA_TOKEN, FakeRasa, closed_port, settings_for
 
 
 @pytest.fixture
 def borrowers(sqlite_database):
-    with sqlite_database.transaction() as session:
-        load_fixture(session, parse_fixture_text(BORROWERS))
+    load(sqlite_database, *BORROWERS)
     return sqlite_database
 
 

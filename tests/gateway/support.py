@@ -7,26 +7,25 @@ import asyncio
 import socket
 import uuid
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 from aiohttp import web
 from sqlalchemy import select
 
+from bot.auth.borrower_tokens import issue_borrower_token
 from bot.db.models import AuditEvent, Conversation, Message
 from bot.handoffs import casework
 from bot.handoffs.opening import hand_over, open_handoff
 from bot.runtime.settings import Settings
-from bot.auth.borrower_tokens import issue_borrower_token
+from tests.builders import bill, borrower
 
 SECRET = "gateway-test-secret-0123456789abcdef"
 RASA_TOKEN = "gateway-test-rasa-token"
-BORROWERS = """
-borrowers:
-  - {id: b-1, name: 王伟, language: zh, timezone: Asia/Shanghai,
-     loans: [{id: L-1, currency: CNY, principal: "3000.00",
-              bills: [{due_date: "2026-01-15", principal: "1000.00"}]}]}
-  - {id: b-2, name: Ann Lee, language: en, timezone: UTC}
-"""
+BORROWERS = (
+    borrower("b-1", "王伟", "zh", "Asia/Shanghai").loan(
+        "L-1", "CNY", "3000.00", bill(date(2026, 1, 15), "1000.00")),
+    borrower("b-2", "Ann Lee", "en", "UTC"),
+)
 MENU = [
     {"title": "确认", "payload": "/affirm"},
     {"title": "银行转账", "payload": '/choose_method{"method": "银行"}'},

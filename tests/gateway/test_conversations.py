@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from bot.gateway.conversations import Conversations
 from bot.gateway.outbound import ChatMessage
-from bot.loans.fixtures import load_fixture, parse_fixture_text
+from tests.builders import load
 from tests.gateway.support import BORROWERS, MENU, audit_events
 
 
 def _store(database) -> Conversations:
-    with database.transaction() as session:
-        load_fixture(session, parse_fixture_text(BORROWERS))
+    load(database, *BORROWERS)
     return Conversations(database)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from bot.db import Database
 from bot.gateway.app import create_app
-from bot.loans.fixtures import load_fixture, parse_fixture_text
+from tests.builders import load
 from tests.gateway.support import BORROWERS, bearer, closed_port, settings_for
 
 DOWN = {"error": "the service is temporarily unavailable"}
@@ -77,8 +77,7 @@ def postgres_borrowers(postgres_server):
     with postgres_server.database() as url:
         database = Database(url)
         database.upgrade()
-        with database.transaction() as session:
-            load_fixture(session, parse_fixture_text(BORROWERS))
+        load(database, *BORROWERS)
         yield database
         database.dispose()
 

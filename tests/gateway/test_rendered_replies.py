@@ -33,7 +33,8 @@ def alice(borrowers):
     ("b-2", "我的计划呢", SAID.render(HOLDING, "zh").text),  # what they write comes first
     ("b-1", "我想問一下", to_traditional(SAID.render(HOLDING, "zh").text)),
 ])
-async def test_the_holding_words_are_in_the_conversation_s_language(gateway, borrowers, borrower, text, expected):
+async def test_the_holding_words_are_in_the_conversation_s_language(gateway, borrowers, borrower, text,
+                                                                    expected):
     with borrowers.transaction() as session:
         session.get(Borrower, borrower).needs_agent_reason = "negotiation_failed"
     response = await gateway.post("/api/v1/chat", json={"text": text}, headers=bearer(borrower))
@@ -48,7 +49,8 @@ async def test_the_holding_words_are_in_the_conversation_s_language(gateway, bor
     ("b-2", "hans", SAID.render(CLOSING, "zh").text),
     ("b-1", "hant", to_traditional(SAID.render(CLOSING, "zh").text)),
 ])
-async def test_the_closing_words_are_in_the_conversation_s_language(gateway, borrowers, borrower, script, expected):
+async def test_the_closing_words_are_in_the_conversation_s_language(gateway, borrowers, borrower, script,
+                                                                    expected):
     handoff_id = open_case(borrowers, borrower, claimed_by="alice")
     with borrowers.transaction() as session:
         conversation_id = session.get(Handoff, handoff_id).conversation_id

@@ -87,22 +87,26 @@ async def test_a_request_that_is_not_http_is_json_400(served, log, request_bytes
 
 async def test_a_client_sending_a_huge_header_reads_json(served, log):
     host, port = served
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"http://{host}:{port}/api/v1/chat/history",
-                            headers={**bearer("b-1"), "X-Probe": HUGE}) as response:
-            assert response.status == 400
-            assert response.content_type == "application/json"
-            assert await response.json() == {"error": TOO_LONG}
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"http://{host}:{port}/api/v1/chat/history",
+                 headers={**bearer("b-1"), "X-Probe": HUGE}) as response,
+    ):
+        assert response.status == 400
+        assert response.content_type == "application/json"
+        assert await response.json() == {"error": TOO_LONG}
     assert_no_error_logged(log)
 
 
 async def test_requests_within_the_limits_are_served_as_before(served):
     host, port = served
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"http://{host}:{port}/api/v1/chat/history",
-                            headers={**bearer("b-1"), "X-Probe": "a" * 8000}) as response:
-            assert response.status == 200
-            assert (await response.json())["events"] == []
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"http://{host}:{port}/api/v1/chat/history",
+                 headers={**bearer("b-1"), "X-Probe": "a" * 8000}) as response,
+    ):
+        assert response.status == 200
+        assert (await response.json())["events"] == []
 
 
 async def test_a_client_leaving_before_its_body_is_no_error(served, log):

@@ -8,10 +8,14 @@ import json
 import pytest
 
 from bot.gateway.errors import ApiError
-from bot.gateway.live.hub import LocalHub
 from bot.gateway.inbound import (
-    FULLWIDTH_SOLIDUS, MAX_TEXT_CHARS, neutralise_commands, parse_chat_body, text_for_rasa,
+    FULLWIDTH_SOLIDUS,
+    MAX_TEXT_CHARS,
+    neutralise_commands,
+    parse_chat_body,
+    text_for_rasa,
 )
+from bot.gateway.live.hub import LocalHub
 from bot.gateway.locks import KeyedLocks
 from bot.gateway.outbound import ChatMessage, in_script, replies_from_rasa
 from bot.language import to_traditional

@@ -3,6 +3,7 @@ an agent reads a borrower only while they have an open or claimed handoff, a sup
 an arrangement needs a handoff of that borrower the agent has claimed, supervisors included."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -13,22 +14,20 @@ from bot.db.models import Conversation
 from bot.handoffs import casework
 from bot.handoffs.access import AccessRefused, check_may_arrange, check_may_read_account
 from bot.handoffs.opening import open_handoff
-from bot.loans.fixtures import load_fixture, parse_fixture_text
-from tests.fixtures import CONTRACT_EXAMPLE
+from tests.builders import CONTRACT_DAY, add, wang
 
 LATER = datetime.now(timezone.utc) + timedelta(hours=1)
 ALICE = AgentIdentity("alice", Role.AGENT, LATER)
 BOB = AgentIdentity("bob", Role.AGENT, LATER)
 SAM = AgentIdentity("sam", Role.SUPERVISOR, LATER)
 TESS = AgentIdentity("tess", Role.TRAINER, LATER)
-OTHER = CONTRACT_EXAMPLE.replace("b-1001", "b-2001").replace("L-1001", "L-2001")
+OTHER = replace(wang(), id="b-2001", loans=tuple(replace(loan, id="L-2001") for loan in wang().loans))
 
 
 @pytest.fixture
 def borrowers(database):
     with database.transaction() as session:
-        load_fixture(session, parse_fixture_text(CONTRACT_EXAMPLE))
-        load_fixture(session, parse_fixture_text(OTHER))
+        add(session, wang(), OTHER, today=CONTRACT_DAY)
         session.add(Conversation(id="c-1", borrower_id="b-1001"))
     return database
 
@@ -89,9 +88,7 @@ def test_a_supervisor_who_has_claimed_the_case_records_the_arrangement(borrowers
 
 
 def test_a_refusal_says_what_is_needed(borrowers):
-    with pytest.raises(AccessRefused, match="open or claimed handoff"):
-        with borrowers.transaction() as session:
-            check_may_read_account(session, ALICE, "b-1001")
-    with pytest.raises(AccessRefused, match="that you have claimed"):
-        with borrowers.transaction() as session:
-            check_may_arrange(session, ALICE, "b-1001")
+    with pytest.raises(AccessRefused, match="open or claimed handoff"), borrowers.transaction() as session:
+        check_may_read_account(session, ALICE, "b-1001")
+    with pytest.raises(AccessRefused, match="that you have claimed"), borrowers.transaction() as session:
+        check_may_arrange(session, ALICE, "b-1001")

@@ -7,17 +7,16 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from bot.handoffs import casework
 from bot.db.models import AuditEvent, Conversation, Handoff, Message
+from bot.handoffs import casework
 from bot.handoffs.opening import hand_over, open_handoff
-from bot.loans.fixtures import load_fixture, parse_fixture_text
-from tests.fixtures import CONTRACT_EXAMPLE
+from tests.builders import CONTRACT_DAY, add, wang
 
 
 @pytest.fixture
 def case(database) -> int:
     with database.transaction() as session:
-        load_fixture(session, parse_fixture_text(CONTRACT_EXAMPLE))
+        add(session, wang(), today=CONTRACT_DAY)
         session.add(Conversation(id="c-1", borrower_id="b-1001", script="hant"))
         session.add(Message(conversation_id="c-1", sender="borrower", text="我想找人工"))
         session.flush()
@@ -43,7 +42,8 @@ def test_claim_then_release_hands_the_conversation_back(database, case):
     ([("claim", "alice")], "claim", "bob", "alice has claimed this handoff"),
     ([("claim", "alice")], "release", "bob", "alice has claimed this handoff"),
     ([("close", "alice")], "claim", "bob", "this handoff is closed (closed by alice)"),
-    ([("claim", "alice"), ("release", "alice")], "release", "alice", "this handoff is closed (released by alice)"),
+    ([("claim", "alice"), ("release", "alice")], "release", "alice",
+     "this handoff is closed (released by alice)"),
     ([("claim", "alice"), ("close", "alice")], "close", "alice", "this handoff is closed (closed by alice)"),
 ])
 def test_refused_transitions_say_why(database, case, setup, action, who, why):
@@ -54,9 +54,11 @@ def test_refused_transitions_say_why(database, case, setup, action, who, why):
 
 
 def test_an_agent_must_claim_before_writing(database, case):
-    with pytest.raises(casework.CaseConflict, match="claim this handoff before you write in it"):
-        with database.transaction() as session:
-            casework.reply(session, case, "alice", "hello")
+    with (
+        pytest.raises(casework.CaseConflict, match="claim this handoff before you write in it"),
+        database.transaction() as session,
+    ):
+        casework.reply(session, case, "alice", "hello")
     run(database, casework.claim, case, "alice")
     with database.transaction() as session:
         _, message = casework.reply(session, case, "alice", "您好，我是客服 Alice")
@@ -88,7 +90,8 @@ def test_two_agents_claiming_at_once_one_wins(database, case):
     assert all(said == f"{winners[0]} has claimed this handoff" for agent, said in results.items()
                if agent not in winners)
     with database.transaction() as session:
-        claims = session.execute(select(AuditEvent).where(AuditEvent.action == "handoff_claimed")).scalars().all()
+        claims = session.execute(
+            select(AuditEvent).where(AuditEvent.action == "handoff_claimed")).scalars().all()
         assert [c.actor for c in claims] == [f"agent:{winners[0]}"]
 
 

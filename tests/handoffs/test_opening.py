@@ -6,17 +6,16 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bot.handoffs.crisis import crisis_line
 from bot.db.models import AuditEvent, Borrower, Conversation, Handoff, Loan
+from bot.handoffs.crisis import crisis_line
 from bot.handoffs.opening import PRIORITY, hand_over
-from bot.loans.fixtures import load_fixture, parse_fixture_text
-from tests.fixtures import CONTRACT_EXAMPLE
+from tests.builders import CONTRACT_DAY, add, wang
 
 
 @pytest.fixture
 def conversation(database):
     with database.transaction() as session:
-        load_fixture(session, parse_fixture_text(CONTRACT_EXAMPLE))
+        add(session, wang(), today=CONTRACT_DAY)
         session.add(Conversation(id="c-1", borrower_id="b-1001"))
     return database
 

@@ -151,9 +151,12 @@ def test_amounts_are_decimals_never_floats():
 def test_totals_by_currency_never_mixes_currencies():
     today = date(2026, 11, 23)
     cny_1 = contract_balance(today)
-    cny_2 = loan_balance("L-2", "CNY", D("500"), [BillLine(date(2026, 11, 1), D("500"), D("5.50"), D("0"), D("0"))], today)
-    usd = loan_balance("L-3", "USD", D("100"), [BillLine(date(2026, 12, 1), D("100"), D("1"), D("0"), D("0"))], today)
-    jpy = loan_balance("L-4", "JPY", D("9000"), [BillLine(date(2026, 11, 20), D("9000"), D("0"), D("0"), D("0"))], today)
+    cny_2 = loan_balance("L-2", "CNY", D("500"),
+                         [BillLine(date(2026, 11, 1), D("500"), D("5.50"), D("0"), D("0"))], today)
+    usd = loan_balance("L-3", "USD", D("100"),
+                       [BillLine(date(2026, 12, 1), D("100"), D("1"), D("0"), D("0"))], today)
+    jpy = loan_balance("L-4", "JPY", D("9000"),
+                       [BillLine(date(2026, 11, 20), D("9000"), D("0"), D("0"), D("0"))], today)
     totals = totals_by_currency([cny_1, usd, cny_2, jpy])
     assert totals == {
         "CNY": (D("2650.50"), D("3690.50")),

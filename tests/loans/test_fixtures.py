@@ -15,7 +15,6 @@ from bot.loans.fixtures import FixtureError, load_fixture, parse_fixture_text
 from bot.money import quantize
 from tests.fixtures import CONTRACT_EXAMPLE
 
-
 TODAY = date(2026, 11, 23)
 
 
@@ -35,7 +34,8 @@ def bills_of(database, loan_id: str) -> list[tuple]:
     with database.transaction() as session:
         return [
             (b.due_date, b.principal, b.interest, b.late_fee, b.paid)
-            for b in session.execute(select(Bill).where(Bill.loan_id == loan_id).order_by(Bill.due_date)).scalars()
+            for b in session.execute(
+                select(Bill).where(Bill.loan_id == loan_id).order_by(Bill.due_date)).scalars()
         ]
 
 
@@ -43,8 +43,10 @@ def snapshot(database) -> dict:
     """Everything a fixture load may write, to compare before and after a refused file."""
     with database.transaction() as session:
         return {
-            "borrowers": sorted((b.id, b.name, b.language, b.timezone) for b in session.execute(select(Borrower)).scalars()),
-            "loans": sorted((l.id, l.borrower_id, l.currency, l.principal) for l in session.execute(select(Loan)).scalars()),
+            "borrowers": sorted((b.id, b.name, b.language, b.timezone)
+                                for b in session.execute(select(Borrower)).scalars()),
+            "loans": sorted((loan.id, loan.borrower_id, loan.currency, loan.principal)
+                            for loan in session.execute(select(Loan)).scalars()),
             "bills": sorted((b.loan_id, b.due_date, b.principal, b.interest, b.late_fee, b.paid)
                             for b in session.execute(select(Bill)).scalars()),
             "audit": session.execute(select(func.count()).select_from(AuditEvent)).scalar_one(),
@@ -70,7 +72,8 @@ def test_contract_example_loads(database):
     ]
     with database.transaction() as session:
         account = load_account(session, "b-1001", today=TODAY)
-    assert (account.name, account.language, account.timezone, account.today) == ("王伟", "zh", "Asia/Shanghai", TODAY)
+    assert (account.name, account.language, account.timezone, account.today) == (
+        "王伟", "zh", "Asia/Shanghai", TODAY)
     [balance] = account.balances
     assert str(balance.overdue_amount) == "2145.00"
     assert balance.days_past_due == 39
@@ -141,7 +144,12 @@ def test_amounts_round_trip_exactly(database, text):
               - id: L-x
                 currency: USD
                 principal: "{text}"
-                bills: [{{due_date: "2026-11-01", principal: "{text}", interest: "{text}", late_fee: "{text}", paid: "{text}"}}]
+                bills:
+                  - due_date: "2026-11-01"
+                    principal: "{text}"
+                    interest: "{text}"
+                    late_fee: "{text}"
+                    paid: "{text}"
         """))
     with database.transaction() as session:
         loan = session.get(Loan, "L-x")
@@ -183,7 +191,8 @@ def test_unquoted_yaml_decimals_are_read_exactly(database):
                   - {due_date: 2026-11-15, principal: 1000, interest: 1250.5}
         """))
     [first, second] = bills_of(database, "L-1001")
-    assert first == (date(2026, 10, 15), Decimal("1000.00"), Decimal("60.00"), Decimal("0.10"), Decimal("0.3"))
+    assert first == (date(2026, 10, 15), Decimal("1000.00"), Decimal("60.00"), Decimal("0.10"),
+                     Decimal("0.3"))
     assert second == (date(2026, 11, 15), Decimal("1000"), Decimal("1250.5"), Decimal("0"), Decimal("0"))
     with database.transaction() as session:
         [balance] = load_account(session, "b-1001", today=TODAY).balances
@@ -216,9 +225,11 @@ ENTRY = _borrower_entry()
 
 BAD_FILES = {
     "invalid date": (_borrower_entry(due_date='"2026-02-30"'), "borrowers[1].loans[0].bills[1].due_date"),
-    "invalid unquoted date": (_borrower_entry(due_date="2026-02-30"), "borrowers[1].loans[0].bills[1].due_date"),
+    "invalid unquoted date": (_borrower_entry(due_date="2026-02-30"),
+                              "borrowers[1].loans[0].bills[1].due_date"),
     "not a date": (_borrower_entry(due_date='"next friday"'), "borrowers[1].loans[0].bills[1].due_date"),
-    "a time, not a date": (_borrower_entry(due_date="2026-10-15T10:00:00"), "borrowers[1].loans[0].bills[1].due_date"),
+    "a time, not a date": (_borrower_entry(due_date="2026-10-15T10:00:00"),
+                           "borrowers[1].loans[0].bills[1].due_date"),
     "unknown time zone": (_borrower_entry(timezone="Mars/Olympus_Mons"), "borrowers[1].timezone"),
     "time zone area only": (_borrower_entry(timezone="Asia"), "borrowers[1].timezone"),
     "lower-case currency": (_borrower_entry(currency="cny"), "borrowers[1].loans[0].currency"),
@@ -234,14 +245,16 @@ BAD_FILES = {
     "too many decimals": (_borrower_entry(paid='"10.001"'), "borrowers[1].loans[0].bills[1].paid"),
     "amount as yes": (_borrower_entry(paid="yes"), "borrowers[1].loans[0].bills[1].paid"),
     "unknown language": (_borrower_entry(language="fr"), "borrowers[1].language"),
-    "duplicate due date": (_borrower_entry(due_date='"2026-09-15"'), "borrowers[1].loans[0].bills due_date: 2026-09-15"),
+    "duplicate due date": (_borrower_entry(due_date='"2026-09-15"'),
+                           "borrowers[1].loans[0].bills due_date: 2026-09-15"),
     "missing name": (ENTRY.replace("    name: 测试\n", ""), "borrowers[1].name: required"),
     "missing bill principal": (
         ENTRY.replace('{due_date: "2026-09-15", principal: "1000.00"}', '{due_date: "2026-09-15"}'),
         "borrowers[1].loans[0].bills[0].principal: required",
     ),
     "list as id": ("  - id: [1, 2]\n    name: x\n", "borrowers[1].id"),
-    "loan not a mapping": ("  - id: b\n    name: x\n    loans: [L-1]\n", "borrowers[1].loans[0]: must be a mapping"),
+    "loan not a mapping": ("  - id: b\n    name: x\n    loans: [L-1]\n",
+                           "borrowers[1].loans[0]: must be a mapping"),
     "duplicate loan id": (ENTRY.replace("L-9", "L-1001"), "duplicate loan id: L-1001"),
     "duplicate borrower id": (ENTRY.replace("b-9", "b-1001"), "duplicate borrower id: b-1001"),
 }

@@ -37,7 +37,7 @@ def test_a_value_the_text_needs_and_the_reply_lacks_is_an_error():
 def test_a_response_that_is_not_there_fails_loudly():
     with pytest.raises(MissingResponse, match="utter_gone"):
         RESPONSES.render(Reply("utter_gone"), "en")
-    with pytest.raises(MissingResponse, match="utter_chinese_only.*en"):
+    with pytest.raises(MissingResponse, match=r"utter_chinese_only.*en"):
         RESPONSES.render(Reply("utter_chinese_only"), "en")
     with pytest.raises(MissingResponse, match="utter_gone, utter_lost"):
         RESPONSES.require([Reply("utter_owed"), Reply("utter_lost"), Reply("utter_gone")])

@@ -12,7 +12,8 @@ from bot.runtime.settings import PROJECT_ROOT
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 RESPONSES = DOMAIN["responses"]
 ZH = [{"type": "slot", "name": "language", "value": "zh"}]
-THREATS = re.compile(r"\b(sue|arrest|police|jail|prison|shame|employer will)\b|坐牢|拘留|曝光|通知你单位", re.I)
+THREATS = re.compile(r"\b(sue|arrest|police|jail|prison|shame|employer will)\b|坐牢|拘留|曝光|通知你单位",
+                     re.I)
 
 
 def variations(name: str) -> tuple[dict, dict]:

@@ -17,7 +17,6 @@ from bot.auth.agents import active_account, password_matches
 from bot.db import Database
 from bot.db.models import Agent, AuditEvent, Bill, Borrower, Loan
 from bot.loans.accounts import load_account
-
 from tests.fixtures import CONTRACT_EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +24,8 @@ SETTINGS_VARIABLES = {"DATABASE_URL", "WALLET_JWT_SECRET", "AGENT_JWT_SECRET", "
 
 
 
-def bot(*args: str, url: str | None = None, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess:
+def bot(*args: str, url: str | None = None, stdin: str | None = None,
+        **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
     if url is not None:
         environment["DATABASE_URL"] = url
@@ -53,7 +53,8 @@ class Inspect:
         with self.database.transaction() as session:
             return {
                 "borrowers": sorted((b.id, b.name) for b in session.execute(select(Borrower)).scalars()),
-                "loans": sorted((l.id, l.borrower_id, l.principal) for l in session.execute(select(Loan)).scalars()),
+                "loans": sorted((loan.id, loan.borrower_id, loan.principal)
+                                for loan in session.execute(select(Loan)).scalars()),
                 "bills": sorted((b.loan_id, b.due_date, b.principal, b.interest, b.late_fee, b.paid)
                                 for b in session.execute(select(Bill)).scalars()),
                 "audit": session.execute(select(func.count()).select_from(AuditEvent)).scalar_one(),
@@ -92,7 +93,8 @@ def test_db_load_creates_the_schema_and_upserts(database_url, db, tmp_path):
     assert again.returncode == 0, again.stderr
     assert (db.count(Borrower), db.count(Loan), db.count(Bill)) == (1, 1, 3)
     with db.database.transaction() as session:
-        interest = session.execute(select(Bill.interest).where(Bill.due_date == date(2026, 12, 15))).scalar_one()
+        interest = session.execute(
+            select(Bill.interest).where(Bill.due_date == date(2026, 12, 15))).scalar_one()
     assert interest == Decimal("40.10")
 
 
@@ -103,7 +105,8 @@ def test_bad_file_exits_1_and_writes_nothing(database_url, db, tmp_path):
     before = db.snapshot()
 
     bad = tmp_path / "bad.yml"
-    bad.write_text(CONTRACT_EXAMPLE.replace("王伟", "改名").replace('"2026-11-15"', '"2026-02-30"'), encoding="utf-8")
+    bad.write_text(CONTRACT_EXAMPLE.replace("王伟", "改名").replace('"2026-11-15"', '"2026-02-30"'),
+                   encoding="utf-8")
     result = bot("db", "load", str(bad), url=database_url)
     assert result.returncode == 1
     assert result.stdout == ""
@@ -133,7 +136,8 @@ def test_db_demo(database_url, db):
     assert result.stdout.startswith("loaded the demo borrowers: ")
     borrowers, loans = db.count(Borrower), db.count(Loan)
     assert borrowers >= 6 and loans > borrowers
-    assert result.stdout == f"loaded the demo borrowers: {borrowers} borrowers, {loans} loans, {db.count(Bill)} bills\n"
+    assert result.stdout == (f"loaded the demo borrowers: {borrowers} borrowers, {loans} loans, "
+                             f"{db.count(Bill)} bills\n")
     assert bot("db", "demo", url=database_url).returncode == 0  # again: upserted, not duplicated
     assert (db.count(Borrower), db.count(Loan)) == (borrowers, loans)
 
@@ -143,7 +147,8 @@ def test_token_is_signed_with_the_wallet_secret():
     assert result.returncode == 0 and result.stderr == ""
     token = result.stdout.strip()
     assert result.stdout == token + "\n"
-    claims = jwt.decode(token, "test-secret-of-the-wallet-app-32-bytes", algorithms=["HS256"], options={"require": ["exp", "sub"]})
+    claims = jwt.decode(token, "test-secret-of-the-wallet-app-32-bytes", algorithms=["HS256"],
+                        options={"require": ["exp", "sub"]})
     assert claims["sub"] == "b-1001"
     assert abs(claims["exp"] - (time.time() + 3600)) < 60
     assert jwt.get_unverified_header(token)["alg"] == "HS256"
@@ -152,7 +157,8 @@ def test_token_is_signed_with_the_wallet_secret():
 
 
 def test_agents_add(database_url, db):
-    result = bot("agents", "add", "alice", "--password-stdin", url=database_url, stdin="correct horse battery\n")
+    result = bot("agents", "add", "alice", "--password-stdin", url=database_url,
+                 stdin="correct horse battery\n")
     assert (result.returncode, result.stdout, result.stderr) == (0, "agent alice created\n", "")
     with db.database.transaction() as session:
         agent = session.execute(select(Agent)).scalar_one()
@@ -180,7 +186,8 @@ def test_agents_add_gives_a_role(database_url, db):
     assert role_of(db, "alice") == "agent"  # the default
     trainer = bot("agents", "add", "tess", "--password-stdin", "--role", "trainer", url=database_url,
                   stdin="correct horse battery\n")
-    assert (trainer.returncode, trainer.stdout, trainer.stderr) == (0, "agent tess created, role trainer\n", "")
+    assert (trainer.returncode, trainer.stdout, trainer.stderr) == (
+        0, "agent tess created, role trainer\n", "")
     assert role_of(db, "tess") == "trainer"
 
     # Again for an existing agent: the role changes when given, and stays when not.
@@ -227,7 +234,8 @@ def test_agents_add_refuses_a_short_password_or_bad_name(database_url, db):
     assert short.stderr == "a password needs at least 8 characters\n"
     empty = bot("agents", "add", "bob", "--password-stdin", url=database_url, stdin="")
     assert empty.returncode == 1
-    name = bot("agents", "add", "bob smith!", "--password-stdin", url=database_url, stdin="long enough pass\n")
+    name = bot("agents", "add", "bob smith!", "--password-stdin", url=database_url,
+               stdin="long enough pass\n")
     assert name.returncode == 1 and "username" in name.stderr
     assert db.count(Agent) == 0
 

@@ -6,7 +6,12 @@ from datetime import timedelta
 import pytest
 
 from bot.runtime.settings import (
-    DEV_AGENT_JWT_SECRET, DEV_JWT_SECRET, DEV_RASA_TOKEN, Settings, UnsafeSettings, is_loopback,
+    DEV_AGENT_JWT_SECRET,
+    DEV_JWT_SECRET,
+    DEV_RASA_TOKEN,
+    Settings,
+    UnsafeSettings,
+    is_loopback,
 )
 
 SECRETS = {"WALLET_JWT_SECRET": "w" * 40, "AGENT_JWT_SECRET": "a" * 40, "RASA_TOKEN": "r" * 40}

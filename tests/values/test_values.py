@@ -11,13 +11,13 @@ import sys
 from collections import Counter
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 import yaml
 
-from bot.values import Value, extract_values
-from bot.values import calendar
+from bot.values import Value, calendar, extract_values
 from bot.values.measure import NOTHING, case_today, entity_accuracy, judge
 from bot.values.numbers import has_magnitude, is_number, parse_number, parse_words, plain
 from bot.values.spellings import SPELLINGS, reading
@@ -62,7 +62,8 @@ def test_case_set_is_broad_enough():
     per_entity = Counter(entity for case in CASES for entity in {item["entity"] for item in case["expected"]})
     assert set(per_entity) == set(ENTITIES) and min(per_entity.values()) >= 60, per_entity
     nothing_or_rejected = [
-        case for case in CASES if not case["expected"] or any(item.get("problem") for item in case["expected"])
+        case for case in CASES
+        if not case["expected"] or any(item.get("problem") for item in case["expected"])
     ]
     assert len([case for case in CASES if not case["expected"]]) >= 30
     assert len(nothing_or_rejected) >= 60
@@ -193,7 +194,7 @@ def test_edges(text, expected):
 def test_values_are_sorted_and_do_not_overlap():
     values = extract_values("下周五还500，分6期，晚10天也行，或者12月20日", date(2026, 10, 14))
     assert [value.entity for value in values] == ["date", "amount", "instalments", "duration_days", "date"]
-    assert all(a.end <= b.start for a, b in zip(values, values[1:]))
+    assert all(a.end <= b.start for a, b in pairwise(values))
 
 
 def test_nothing_breaks_on_any_text():
@@ -211,7 +212,7 @@ def test_nothing_breaks_on_any_text():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
         today = date(2026, 1, 1) + (date(2028, 12, 31) - date(2026, 1, 1)) * rng.random()
         values = extract_values(text, today)
-        assert all(a.end <= b.start for a, b in zip(values, values[1:])), text
+        assert all(a.end <= b.start for a, b in pairwise(values)), text
         for value in values:
             assert text[value.start:value.end] == value.text, text
             assert (value.value is None) != (value.problem is None), (text, value)
@@ -224,7 +225,8 @@ def test_the_pipeline_is_built_on_first_use_not_on_import():
         "print(t.pipeline.cache_info().currsize, e.matcher.cache_info().currsize,"
         " 'jieba' in sys.modules, 'dateparser' in sys.modules, 'cn2an' in sys.modules)"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            check=True)
     assert result.stdout.split() == ["0", "0", "False", "False", "False"]
 
 

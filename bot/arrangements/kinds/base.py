@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 import typing
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar, Generic, Iterable, Mapping, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from bot.arrangements.eligibility import ArrangementLike, Eligibility
 from bot.arrangements.policy_values import Section
@@ -117,10 +118,17 @@ class Situation:
 
     balance: LoanBalance
     today: date
-    policy: "Policy"
+    policy: Policy
 
 
-T = TypeVar("T")  # a kind's terms
+class Terms(Protocol):
+    """What every kind's terms have: they are in a currency."""
+
+    @property
+    def currency(self) -> str: ...
+
+
+T = TypeVar("T", bound=Terms)  # a kind's terms (a frozen dataclass)
 R = TypeVar("R")  # a kind's policy rules
 
 
@@ -137,7 +145,7 @@ class Kind(ABC, Generic[T, R]):
     propose_response: ClassVar[str]  # "to confirm: …" with the exact terms
     flagged_when_broken: ClassVar[bool]  # a broken one hands the next chat to a person
 
-    def rules(self, policy: "Policy") -> R:
+    def rules(self, policy: Policy) -> R:
         return policy.sections[self.policy.name]
 
     def field(self, name: str) -> Field:
@@ -152,7 +160,7 @@ class Kind(ABC, Generic[T, R]):
         return (None, invalid) if invalid else (value, None)
 
     @abstractmethod
-    def eligibility(self, balance: LoanBalance, history: Iterable[ArrangementLike], policy: "Policy",
+    def eligibility(self, balance: LoanBalance, history: Iterable[ArrangementLike], policy: Policy,
                     today: date, *, on_hold: bool = False) -> Eligibility:
         """May this be offered on the loan today, and with what limits?"""
 
@@ -181,7 +189,7 @@ class Kind(ABC, Generic[T, R]):
         """One line for agents: "14 days · new due date 2026-12-15"."""
 
     def to_json(self, terms: T) -> dict[str, Any]:
-        return _json_of(terms, getattr(terms, "currency"))
+        return _json_of(terms, terms.currency)
 
     def from_json(self, data: Mapping[str, Any]) -> T:
         return _from_json(self.terms_type, data)
@@ -211,7 +219,7 @@ def _value_from_json(hint: Any, raw: Any) -> Any:
     if typing.get_origin(hint) is tuple:
         item = typing.get_args(hint)[0]
         return tuple(_value_from_json(item, element) for element in raw)
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _from_json(hint, raw)
     if hint is Decimal:
         return Decimal(str(raw))

@@ -1,10 +1,11 @@
 """A deferral, "pay later": the overdue amount falls due `days` days from today."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from bot.arrangements import eligibility as rules
 from bot.arrangements.eligibility import ArrangementLike, Eligibility
@@ -100,7 +101,8 @@ class Deferral(Kind[DeferralTerms, DeferralRules]):
                 f"{code_amount(terms.amount, terms.currency)}")
 
 
-def _no_recent_deferral(history: list[ArrangementLike], once_per_days: int, today: date) -> Eligibility | None:
+def _no_recent_deferral(history: list[ArrangementLike], once_per_days: int,
+                        today: date) -> Eligibility | None:
     # Cancelled deferrals do not count: an agent undid them.
     dates = [rules.created_on(item) for item in history
              if item.type == Deferral.name and item.status != "cancelled"]

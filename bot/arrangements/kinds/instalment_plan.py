@@ -3,10 +3,11 @@ date the borrower picks within the policy's window."""
 from __future__ import annotations
 
 from calendar import monthrange
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from bot.arrangements import eligibility as rules
 from bot.arrangements.eligibility import ArrangementLike, Eligibility
@@ -123,7 +124,8 @@ def instalment_schedule(total: Decimal, currency: str, count: int, first_date: d
     if share <= 0:
         raise ValueError(f"{total} {currency} is too small to split into {count}")
     amounts = [share] * (count - 1) + [total - share * (count - 1)]
-    return tuple(Due(add_months(first_date, i), quantize(amount, currency)) for i, amount in enumerate(amounts))
+    return tuple(Due(add_months(first_date, i), quantize(amount, currency))
+                 for i, amount in enumerate(amounts))
 
 
 def add_months(first: date, months: int) -> date:

@@ -2,10 +2,11 @@
 against the payments that arrive."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from bot.arrangements import eligibility as rules
 from bot.arrangements.eligibility import ArrangementLike, Eligibility

@@ -1,8 +1,9 @@
 """A date the borrower picks inside the policy's window, from today to a last date."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from bot.arrangements.kinds.base import Invalid
 

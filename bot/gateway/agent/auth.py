@@ -7,7 +7,7 @@ refusal names the permission (`{"error", "missing"}`), a borrower rule's only sa
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from aiohttp import web
 from sqlalchemy.orm import Session

@@ -16,15 +16,17 @@ from sqlalchemy.orm import Session
 from bot import audit
 from bot.arrangements import by_agent
 from bot.arrangements.kinds import UnknownKind, kind_named
-from bot.clock import isoformat
-from bot.db.models import Arrangement, Borrower
+from bot.arrangements.policy import PolicyBook
 from bot.auth.identity import AgentIdentity
+from bot.clock import isoformat
+from bot.db.models import Arrangement, Borrower, Loan
 from bot.gateway.agent.auth import access_refused, authenticate_agent, check_borrower_access
 from bot.gateway.errors import ApiError
 from bot.gateway.keys import DATABASE, POLICY
 from bot.handoffs import access
 from bot.jsonable import jsonable
 from bot.loans.accounts import load_account
+from bot.loans.balance import LoanBalance
 from bot.money import quantize
 
 logger = logging.getLogger(__name__)
@@ -59,20 +61,23 @@ async def create_arrangement(request: web.Request) -> web.Response:
     except LookupError:
         raise ApiError(404, "the borrower has no such loan") from None
     except by_agent.OutsidePolicy as refusal:
-        await database.run(_audit_refused_arrangement, borrower_id, agent.username, arrangement_request, refusal)
+        await database.run(_audit_refused_arrangement, borrower_id, agent.username, arrangement_request,
+                           refusal)
         status = 409 if refusal.reason == "active_arrangement" else 422
         raise ApiError(status, str(refusal), reason=refusal.reason, field=refusal.field,
                        details=jsonable(refusal.details)) from None
     return web.json_response(made, status=201)
 
 
-def _arrange(session: Session, borrower_id: str, agent: AgentIdentity, arrangement_request, book) -> dict:
+def _arrange(session: Session, borrower_id: str, agent: AgentIdentity,
+            arrangement_request: by_agent.Request, book: PolicyBook) -> dict:
     access.check_may_arrange(session, agent, borrower_id)  # in this transaction: no release between
     return _arrangement(by_agent.arrange(session, borrower_id, agent.username, arrangement_request, book))
 
 
 def _audit_refused_arrangement(session: Session, borrower_id: str, username: str,
-                               arrangement_request, refusal) -> None:
+                               arrangement_request: by_agent.Request,
+                               refusal: by_agent.OutsidePolicy) -> None:
     audit.record(session, audit.agent(username), "arrangement_refused", borrower_id=borrower_id,
                  loan_id=arrangement_request.loan_id[:64],
                  details={"type": arrangement_request.kind.name, "reason": refusal.reason,
@@ -95,12 +100,12 @@ def _borrower_view(session: Session, borrower_id: str, username: str) -> dict[st
         "contact_opt_out_at": isoformat(borrower.contact_opt_out_at),
         "loans": [
             _loan(loan, balance, arrangements.get(loan.id, []))
-            for loan, balance in zip(borrower.loans, account.balances)
+            for loan, balance in zip(borrower.loans, account.balances, strict=True)
         ],
     }
 
 
-def _loan(loan, balance, arrangements: list[Arrangement]) -> dict[str, Any]:
+def _loan(loan: Loan, balance: LoanBalance, arrangements: list[Arrangement]) -> dict[str, Any]:
     currency = balance.currency
     return {
         "id": loan.id,

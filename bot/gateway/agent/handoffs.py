@@ -7,22 +7,24 @@ transaction, tells the borrower's and the agents' live channels, and audits refu
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from aiohttp import web
+from sqlalchemy.orm import Session
 
 from bot import audit
-from bot.handoffs import casework
 from bot.gateway.agent.auth import authenticate_agent
-from bot.gateway.live.agent_feed import AGENTS, handoff_changed, message_added
 from bot.gateway.conversations import agent_event
 from bot.gateway.errors import ApiError
 from bot.gateway.inbound import parse_chat_body
 from bot.gateway.keys import CONVERSATIONS, DATABASE, LOCKS, RASA, RESPONSES
+from bot.gateway.live.agent_feed import AGENTS, handoff_changed, message_added
 from bot.gateway.live.borrower_feed import agent_said, bot_said
 from bot.gateway.live.socket import stream
 from bot.gateway.outbound import ChatMessage, in_script, rendered, replies_from_rasa
 from bot.gateway.rasa_client import BotUnavailable
+from bot.handoffs import casework
 
 logger = logging.getLogger(__name__)
 
@@ -95,14 +97,14 @@ async def agent_socket(request: web.Request) -> web.WebSocketResponse:
 # --- in a transaction ------------------------------------------------------------------------
 
 
-def _queue(session, statuses: tuple[str, ...], agent: str) -> list[dict]:
+def _queue(session: Session, statuses: tuple[str, ...], agent: str) -> list[dict]:
     cases = [case.as_json() for case in casework.queue(session, statuses)]
     audit.record(session, audit.agent(agent), "agent_listed_handoffs",
                  details={"status": list(statuses), "count": len(cases)})
     return cases
 
 
-def _case_with_transcript(session, handoff_id: int, agent: str) -> dict:
+def _case_with_transcript(session: Session, handoff_id: int, agent: str) -> dict:
     case = casework.case(session, handoff_id).as_json()
     case["transcript"] = [agent_event(m) for m in casework.transcript(session, case["conversation_id"])]
     audit.record(session, audit.agent(agent), "agent_viewed_handoff", borrower_id=case["borrower_id"],
@@ -110,18 +112,18 @@ def _case_with_transcript(session, handoff_id: int, agent: str) -> dict:
     return case
 
 
-def _reply(session, handoff_id: int, agent: str, text: str) -> tuple[dict, dict]:
+def _reply(session: Session, handoff_id: int, agent: str, text: str) -> tuple[dict, dict]:
     case, message = casework.reply(session, handoff_id, agent, text)
     return case.as_json(), agent_event(message)
 
 
 def _as_json(transition: Callable[..., casework.CaseView]) -> Callable[..., dict]:
-    def run(session, *args: Any) -> dict:
+    def run(session: Session, *args: Any) -> dict:
         return transition(session, *args).as_json()  # inside the session: nothing detached
     return run
 
 
-def _audit_connected(session, agent: str) -> None:
+def _audit_connected(session: Session, agent: str) -> None:
     audit.record(session, audit.agent(agent), "agent_feed_connected")
 
 
@@ -139,7 +141,7 @@ async def _act(request: web.Request, work: Callable[..., Any], handoff_id: int, 
         raise ApiError(409, conflict.why) from None
 
 
-def _audit_refusal(session, agent: str, handoff_id: int, conflict: casework.CaseConflict) -> None:
+def _audit_refusal(session: Session, agent: str, handoff_id: int, conflict: casework.CaseConflict) -> None:
     audit.record(session, audit.agent(agent), "handoff_action_refused",
                  borrower_id=conflict.borrower_id, conversation_id=conflict.conversation_id,
                  details={"handoff_id": handoff_id, "why": conflict.why})

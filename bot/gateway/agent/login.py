@@ -72,7 +72,7 @@ async def _verified_account(app: web.Application, attempt: Attempt, username: st
         app[LOGIN_THROTTLE].not_checked(attempt)
         await database.run(_audit_failure, username, "too many logins at once")
         raise ApiError(503, TOO_MANY_LOGINS, headers={"Retry-After": "1"}) from None
-    if not matches:
+    if not matches or account is None:  # no account matches no password (the stand-in hash)
         await database.run(_audit_failure, username, "wrong credentials")
         raise unauthorised(WRONG_CREDENTIALS)
     return account

@@ -5,12 +5,12 @@ import logging
 
 from aiohttp import web
 
-from bot.gateway.live.agent_feed import handoff_changed, message_added
 from bot.gateway.borrower.auth import authenticate, authenticate_socket
 from bot.gateway.conversations import ConversationRef, Received
 from bot.gateway.errors import ApiError
 from bot.gateway.inbound import parse_chat_body, text_for_rasa
 from bot.gateway.keys import CONVERSATIONS, LOCKS, RASA, RESPONSES
+from bot.gateway.live.agent_feed import handoff_changed, message_added
 from bot.gateway.live.borrower_feed import borrower_channel, bot_said
 from bot.gateway.live.socket import stream
 from bot.gateway.outbound import ChatMessage, in_script, rendered, replies_from_rasa
@@ -38,7 +38,8 @@ async def post_chat(request: web.Request) -> web.Response:
                 status, replies = await _deliver_pending(
                     request.app, conversation, borrower_id, received.script)
                 if status == "handoff":  # the bot handed over just now: the queue shows it
-                    await handoff_changed(request.app, await request.app[CONVERSATIONS].active_case(conversation.id))
+                    case = await request.app[CONVERSATIONS].active_case(conversation.id)
+                    await handoff_changed(request.app, case)
         except BotUnavailable as error:
             await _audit_unavailable(request.app, conversation, borrower_id, error)
             raise ApiError(503, BOT_UNAVAILABLE, conversation_id=conversation.id) from None
@@ -99,7 +100,7 @@ async def _to_agent(
     if received.handed_off:
         await handoff_changed(app, case)
     await message_added(app, case, received.message)
-    if not received.handed_off:
+    if not received.handed_off or case is None:  # handed off: the case was opened just now
         return []
     # The case's language: the script's, else the borrower's profile (a message of digits or
     # emoji alone names none).

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from contextlib import asynccontextmanager
-from typing import AsyncContextManager, AsyncIterator, Protocol
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Protocol
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ class Hub(Protocol):
     async def publish(self, channel: str, event: dict) -> None:
         """Deliver `event` to everyone subscribed to the channel now (no replay)."""
 
-    def subscribe(self, channel: str) -> AsyncContextManager[AsyncIterator[dict]]:
+    def subscribe(self, channel: str) -> AbstractAsyncContextManager[AsyncIterator[dict]]:
         """`async with hub.subscribe(id) as events: async for event in events: ...`"""
 
 
@@ -48,7 +49,7 @@ class Subscription:
             self.ended = True
             self._queue.put_nowait(_END)
 
-    def __aiter__(self) -> "Subscription":
+    def __aiter__(self) -> Subscription:
         return self
 
     async def __anext__(self) -> dict:

@@ -5,6 +5,7 @@ authenticates again."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import datetime
 
 from aiohttp import WSCloseCode, web
@@ -47,7 +48,7 @@ async def _read_until_closed(socket: web.WebSocketResponse) -> None:
         pass
 
 
-async def _forward(events, socket: web.WebSocketResponse) -> None:
+async def _forward(events: AsyncIterator[dict], socket: web.WebSocketResponse) -> None:
     """Until the subscription ends (the listener fell behind) or the client has gone."""
     async for event in events:
         try:

@@ -8,7 +8,7 @@ A value that cannot be normalised (2月30日, a negative amount) is still report
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -28,26 +28,26 @@ from bot.values import Value, extract_values
 )
 class ValueExtractor(GraphComponent, EntityExtractorMixin):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"default_timezone": "Asia/Shanghai"}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.default_timezone = config["default_timezone"]
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "ValueExtractor":
+    ) -> ValueExtractor:
         return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             if not text:
@@ -62,7 +62,7 @@ class ValueExtractor(GraphComponent, EntityExtractorMixin):
         return messages
 
 
-def entity(value: Value) -> Dict[Text, Any]:
+def entity(value: Value) -> dict[str, Any]:
     found = {"entity": value.entity, "start": value.start, "end": value.end,
              "value": value.value, "confidence_entity": 1.0}
     if value.problem:

@@ -9,7 +9,6 @@ which the count-vector featurizers read. Whitespace and punctuation tokens are d
 from __future__ import annotations
 
 import unicodedata
-from typing import List, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
@@ -23,7 +22,7 @@ from bot.language import to_simplified
     DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True
 )
 class BilingualTokenizer(JiebaTokenizer):
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
         import jieba
 
         text = message.get(attribute) or ""

@@ -12,32 +12,21 @@ import pytest
 from sqlalchemy import select
 
 import bot.loans.accounts as accounts
-from bot.db.models import Agent, Arrangement, Borrower
 from bot.auth.agent_tokens import agent_of_token, issue_agent_token
-from bot.gateway.app import create_app
-from bot.loans.fixtures import load_fixture, parse_fixture_text
-from bot.runtime.settings import DEV_AGENT_JWT_SECRET, DEV_JWT_SECRET, Settings
 from bot.auth.borrower_tokens import InvalidToken, borrower_of_token, issue_borrower_token
-from tests.fixtures import CONTRACT_EXAMPLE
+from bot.db.models import Agent, Arrangement, Borrower
+from bot.gateway.app import create_app
+from bot.runtime.settings import DEV_AGENT_JWT_SECRET, DEV_JWT_SECRET, Settings
+from tests.builders import CONTRACT_DAY, add, bill, borrower, wang
 from tests.gateway.support import SECRET, audit_events, closed_port, open_case
 
 LOGIN = "/api/v1/agent/login"
 AGENT_SECRET = "gateway-test-agent-secret-0123456789abcdef"
 PASSWORD = "correct horse battery"
 TODAY = date(2026, 11, 23)
-FIXTURE = CONTRACT_EXAMPLE + """
-  - id: b-3001
-    name: Sato Ken
-    language: en
-    timezone: Asia/Tokyo
-    loans:
-      - id: L-3001
-        currency: JPY
-        principal: "30000"
-        bills:
-          - {due_date: "2026-11-01", principal: "10000", interest: "150", paid: "2500"}
-          - {due_date: "2026-12-01", principal: "10000", interest: "100"}
-"""
+BORROWERS = (wang(), borrower("b-3001", "Sato Ken", "en", "Asia/Tokyo").loan(
+    "L-3001", "JPY", "30000", bill(date(2026, 11, 1), "10000", interest="150", paid="2500"),
+    bill(date(2026, 12, 1), "10000", interest="100")))
 PROMISE = {"amount": "500.00", "date": "2026-11-30", "currency": "CNY"}
 PLAN = {"total": "2145.00", "currency": "CNY", "count": 2, "first_due_date": "2026-12-01",
         "interval": "monthly",
@@ -71,7 +60,7 @@ def loans(database):
     """The §3 fixture plus a JPY borrower, each handed over to a person (an agent reads a
     borrower only then); agents alice (active) and bob (deactivated), supervisor sam."""
     with database.transaction() as session:
-        load_fixture(session, parse_fixture_text(FIXTURE))
+        add(session, *BORROWERS, today=CONTRACT_DAY)
         session.add_all([_agent("alice"), _agent("bob", active=False), _agent("sam", role="supervisor")])
     for borrower_id in ("b-1001", "b-3001"):
         open_case(database, borrower_id)

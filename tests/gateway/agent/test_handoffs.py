@@ -10,13 +10,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.auth.agent_tokens import issue_agent_token
 from bot.auth.agents import add_agent
 from bot.clock import today_in
 from bot.db.models import Arrangement, Borrower, Conversation, Handoff
-from bot.auth.agent_tokens import issue_agent_token
 from bot.handoffs.opening import open_handoff
-from bot.loans.fixtures import load_fixture, parse_fixture_text
 from bot.runtime.settings import DEV_AGENT_JWT_SECRET
+from tests.builders import bill, borrower, load
 from tests.gateway.support import audit_events, bearer, messages_of, open_case, token
 
 HANDOFFS = "/api/v1/agent/handoffs"
@@ -35,7 +35,8 @@ def agents(borrowers):
 
 async def hand_over(gateway, borrower: str = "b-2") -> dict:
     """The borrower asks for a person (the fake Rasa opens the handoff, as the action does)."""
-    answer = await (await gateway.post("/api/v1/chat", json={"text": "human"}, headers=bearer(borrower))).json()
+    sent = await gateway.post("/api/v1/chat", json={"text": "human"}, headers=bearer(borrower))
+    answer = await sent.json()
     assert answer["status"] == "handoff"
     [case] = [c for c in await queue(gateway) if c["conversation_id"] == answer["conversation_id"]]
     return case
@@ -67,8 +68,9 @@ async def test_a_handoff_is_queued_with_what_an_agent_needs(gateway):
 
 async def test_the_queue_is_ordered_by_priority_then_age(gateway, borrowers):
     conversations = []
-    for borrower in ("b-1", "b-2", "b-1"):
-        answer = await (await gateway.post("/api/v1/chat", json={"text": "hi"}, headers=bearer(borrower))).json()
+    for borrower_id in ("b-1", "b-2", "b-1"):
+        sent = await gateway.post("/api/v1/chat", json={"text": "hi"}, headers=bearer(borrower_id))
+        answer = await sent.json()
         conversations.append(answer["conversation_id"])
     with borrowers.transaction() as session:
         open_handoff(session, conversations[0], "b-1", "not_understood")  # 5, oldest
@@ -144,7 +146,8 @@ async def test_release_resumes_the_bot_which_greets_the_borrower(gateway, fake_r
     with borrowers.transaction() as session:
         assert session.get(Conversation, case["conversation_id"]).status == "bot"
 
-    answer = await (await gateway.post("/api/v1/chat", json={"text": "how much"}, headers=bearer("b-2"))).json()
+    sent = await gateway.post("/api/v1/chat", json={"text": "how much"}, headers=bearer("b-2"))
+    answer = await sent.json()
     assert answer["status"] == "bot" and answer["messages"][0]["text"] == "echo: how much"
     assert answer["conversation_id"] == case["conversation_id"]  # the same conversation, its context kept
     assert (await act(gateway, case, "release")).status == 409  # releasing a closed one
@@ -152,7 +155,8 @@ async def test_release_resumes_the_bot_which_greets_the_borrower(gateway, fake_r
     await borrower_socket.close()
 
 
-async def test_release_when_rasa_is_down_leaves_the_conversation_with_the_agent(gateway, fake_rasa, borrowers):
+async def test_release_when_rasa_is_down_leaves_the_conversation_with_the_agent(gateway, fake_rasa,
+                                                                                 borrowers):
     case = await hand_over(gateway)
     await act(gateway, case, "claim")
     fake_rasa.api_down = True
@@ -173,7 +177,8 @@ async def test_close_ends_the_conversation_and_the_next_message_starts_a_new_one
         handoff = session.get(Handoff, case["id"])
         assert (handoff.status, handoff.outcome, handoff.claimed_by) == ("closed", "closed", "bob")
         assert session.get(Conversation, case["conversation_id"]).status == "closed"
-    answer = await (await gateway.post("/api/v1/chat", json={"text": "hello again"}, headers=bearer("b-2"))).json()
+    sent = await gateway.post("/api/v1/chat", json={"text": "hello again"}, headers=bearer("b-2"))
+    answer = await sent.json()
     assert answer["conversation_id"] != case["conversation_id"] and answer["status"] == "bot"
     assert (await act(gateway, case, "close")).status == 409
 
@@ -224,17 +229,10 @@ async def test_borrowers_cannot_use_the_agent_api_and_bad_requests_are_answered(
 @pytest.fixture
 def overdue_borrower(borrowers):
     """b-9, with a handoff alice has claimed (an arrangement is recorded only on one)."""
-    today = today_in("Asia/Singapore")
-    with borrowers.transaction() as session:
-        load_fixture(session, parse_fixture_text(f"""
-borrowers:
-  - {{id: b-9, name: Tan Wei, language: en, timezone: Asia/Singapore,
-     loans: [{{id: L-9, currency: SGD, principal: "900.00",
-              bills: [{{due_date: "{today - timedelta(days=10)}", principal: "300.00", interest: "9.00"}},
-                      {{due_date: "{today + timedelta(days=20)}", principal: "300.00"}}]}}]}}
-"""))
+    load(borrowers, borrower("b-9", "Tan Wei", "en", "Asia/Singapore").loan(
+        "L-9", "SGD", "900.00", bill(-10, "300.00", interest="9.00"), bill(20, "300.00")))
     open_case(borrowers, "b-9", claimed_by="alice")
-    return today
+    return today_in("Asia/Singapore")
 
 
 async def test_an_agent_records_an_arrangement_within_policy(gateway, borrowers, overdue_borrower):
@@ -256,14 +254,19 @@ async def test_an_agent_records_an_arrangement_within_policy(gateway, borrowers,
 @pytest.mark.parametrize("body, status, reason", [
     ({"loan_id": "L-9", "type": "deferral", "days": 90}, 422, "out_of_range"),
     ({"loan_id": "L-9", "type": "deferral", "days": 1.5}, 422, "not_a_number"),
-    ({"loan_id": "L-9", "type": "instalment_plan", "instalments": 5, "first_date": "2026-12-01"}, 422, "not_offered"),
-    ({"loan_id": "L-9", "type": "promise_to_pay", "amount": "9999.00", "date": "2030-01-01"}, 422, "amount_above_owed"),
-    ({"loan_id": "L-9", "type": "promise_to_pay", "amount": 100.5, "date": "2030-01-01"}, 422, "not_an_amount"),
-    ({"loan_id": "L-9", "type": "promise_to_pay", "amount": "100.00", "date": "2026-02-30"}, 422, "not_a_date"),
+    ({"loan_id": "L-9", "type": "instalment_plan", "instalments": 5, "first_date": "2026-12-01"},
+     422, "not_offered"),
+    ({"loan_id": "L-9", "type": "promise_to_pay", "amount": "9999.00", "date": "2030-01-01"},
+     422, "amount_above_owed"),
+    ({"loan_id": "L-9", "type": "promise_to_pay", "amount": 100.5, "date": "2030-01-01"},
+     422, "not_an_amount"),
+    ({"loan_id": "L-9", "type": "promise_to_pay", "amount": "100.00", "date": "2026-02-30"},
+     422, "not_a_date"),
     ({"loan_id": "L-9", "type": "holiday"}, 400, None),
     ({"loan_id": "L-404", "type": "deferral", "days": 7}, 404, None),
 ])
-async def test_arrangements_outside_policy_are_refused_with_the_reason(gateway, overdue_borrower, body, status, reason):
+async def test_arrangements_outside_policy_are_refused_with_the_reason(gateway, overdue_borrower, body,
+                                                                        status, reason):
     answer = await gateway.post("/api/v1/agent/borrowers/b-9/arrangements", headers=agent(), json=body)
     assert answer.status == status
     error = await answer.json()
@@ -302,7 +305,8 @@ ABSURD = "9" * 5000
     ('{"loan_id": "L-9", "type": "promise_to_pay", "amount": 1%s, "date": "2030-01-01"}' % ("0" * 30),
      "amount", "not_an_amount"),
 ])
-async def test_absurd_numbers_are_refused_naming_the_field(gateway, overdue_borrower, raw_body, field, reason):
+async def test_absurd_numbers_are_refused_naming_the_field(gateway, overdue_borrower, raw_body, field,
+                                                            reason):
     answer = await gateway.post("/api/v1/agent/borrowers/b-9/arrangements", data=raw_body,
                                 headers={**agent(), "Content-Type": "application/json"})
     assert answer.status == 422
@@ -323,8 +327,10 @@ async def test_the_console_learns_the_kinds_and_their_fields(gateway):
 async def test_a_broken_arrangement_hands_the_next_message_to_a_person(gateway, fake_rasa, borrowers):
     with borrowers.transaction() as session:
         session.get(Borrower, "b-2").needs_agent_reason = "negotiation_failed"
-    answer = await (await gateway.post("/api/v1/chat", json={"text": "hi, about my plan"}, headers=bearer("b-2"))).json()
-    assert answer["status"] == "handoff" and answer["messages"][0]["text"].startswith("Thanks for your message")
+    sent = await gateway.post("/api/v1/chat", json={"text": "hi, about my plan"}, headers=bearer("b-2"))
+    answer = await sent.json()
+    assert answer["status"] == "handoff"
+    assert answer["messages"][0]["text"].startswith("Thanks for your message")
     assert fake_rasa.received == []
     [case] = await queue(gateway)
     assert case["reason"] == "negotiation_failed" and "“hi, about my plan”" in case["summary"]

@@ -74,7 +74,8 @@ def cost(digest: bytes) -> int:
     return int(digest.split(b"$")[2])
 
 
-async def test_unknown_and_deactivated_names_cost_bcrypt_as_much_as_real_ones(gateway, borrowers, monkeypatch):
+async def test_unknown_and_deactivated_names_cost_bcrypt_as_much_as_real_ones(gateway, borrowers,
+                                                                                monkeypatch):
     with borrowers.transaction() as session:
         add_agent(session, "alice", PASSWORD)
         add_agent(session, "bob", PASSWORD)
@@ -87,7 +88,8 @@ async def test_unknown_and_deactivated_names_cost_bcrypt_as_much_as_real_ones(ga
     assert [cost(digest) for digest in checks.hashes] == [ROUNDS] * 3
 
 
-async def test_of_a_hundred_guesses_at_once_at_most_the_limit_reach_bcrypt(gateway, alice, borrowers, monkeypatch):
+async def test_of_a_hundred_guesses_at_once_at_most_the_limit_reach_bcrypt(gateway, alice, borrowers,
+                                                                             monkeypatch):
     checks = spy(monkeypatch)
     answers = await asyncio.gather(*(gateway.post(LOGIN, json=WRONG) for _ in range(100)))
     statuses = [answer.status for answer in answers]

@@ -50,7 +50,7 @@ def staff(borrowers):
 
 
 def test_every_agent_route_but_the_login_names_the_permission_it_needs():
-    for method, path, handler, permission in ROUTES:
+    for method, path, _handler, permission in ROUTES:
         if path.startswith("/api/v1/agent/") and path != "/api/v1/agent/login":
             assert isinstance(permission, Permission), (method, path)
 
@@ -83,7 +83,8 @@ async def test_a_trainer_is_refused_cases_borrowers_and_the_live_feed(gateway, b
 
     events = audit_events(borrowers, "agent_access_refused")
     assert [e.details["path"] for e in events] == [path for _, path, _ in refused] + ["/api/v1/agent/ws"]
-    assert {(e.actor, e.details["role"], e.details["why"]) for e in events} == {("agent:tess", "trainer", NO_CASES)}
+    refusals = {(e.actor, e.details["role"], e.details["why"]) for e in events}
+    assert refusals == {("agent:tess", "trainer", NO_CASES)}
     with borrowers.transaction() as session:  # and nothing happened
         assert session.get(Handoff, case).status == "open"
         assert session.execute(select(Message)).first() is None
@@ -119,7 +120,8 @@ async def test_an_agent_reads_a_borrower_only_while_they_have_an_active_handoff(
     refusals = audit_events(borrowers, "agent_access_refused")
     assert [(e.actor, e.borrower_id) for e in refusals] == [("agent:alice", "b-1")] * 3
     viewed = [(e.actor, e.borrower_id) for e in audit_events(borrowers, "agent_viewed_borrower")]
-    assert viewed == [("agent:sam", "b-1"), ("agent:alice", "b-1"), ("agent:alice", "b-1"), ("agent:sam", "b-1")]
+    assert viewed == [("agent:sam", "b-1"), ("agent:alice", "b-1"), ("agent:alice", "b-1"),
+                      ("agent:sam", "b-1")]
 
 
 async def test_an_arrangement_is_recorded_only_on_a_handoff_the_agent_has_claimed(gateway, borrowers):

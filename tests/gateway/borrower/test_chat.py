@@ -37,7 +37,8 @@ async def test_replies_are_returned_and_stored(gateway, fake_rasa, borrowers):
     assert (await _chat(gateway, "hello"))["messages"] == [{"text": "echo: hello", "buttons": []}]
 
     assert fake_rasa.received[0] == {
-        "sender": body["conversation_id"], "message": "menu", "metadata": {"borrower_id": "b-1", "timezone": "Asia/Shanghai"},
+        "sender": body["conversation_id"], "message": "menu",
+        "metadata": {"borrower_id": "b-1", "timezone": "Asia/Shanghai"},
     }
     stored = [(m.sender, m.text, m.buttons, m.delivered)
               for m in messages_of(borrowers, body["conversation_id"])]
@@ -89,7 +90,8 @@ async def test_the_borrower_is_always_the_tokens(gateway, fake_rasa):
     assert (await _history(gateway, "b-2"))["conversation_id"] == b["conversation_id"]
     assert forged["conversation_id"] == a["conversation_id"]
     assert fake_rasa.received[-1] == {
-        "sender": a["conversation_id"], "message": "hi", "metadata": {"borrower_id": "b-1", "timezone": "Asia/Shanghai"}}
+        "sender": a["conversation_id"], "message": "hi",
+        "metadata": {"borrower_id": "b-1", "timezone": "Asia/Shanghai"}}
     b_texts = json.dumps(await _history(gateway, "b-2"), ensure_ascii=False)
     assert "secret of A" not in b_texts and '"hi"' not in b_texts
     a_texts = [e["text"] for e in (await _history(gateway, "b-1"))["events"]]
@@ -114,7 +116,7 @@ async def test_pending_messages_are_delivered_first_after_an_outage(gateway, fak
 async def test_messages_of_one_conversation_never_interleave(gateway, fake_rasa, borrowers):
     texts = [f"slow {n}" for n in range(5)]
     bodies = await asyncio.gather(*(_chat(gateway, text) for text in texts))
-    for text, body in zip(texts, bodies):  # each answer is its own message's, nothing else
+    for text, body in zip(texts, bodies, strict=True):  # each answer is its own message's, nothing else
         assert body["messages"] == [{"text": f"echo: {text}", "buttons": []}]
     assert fake_rasa.max_in_flight[bodies[0]["conversation_id"]] == 1
     # Rasa saw them in the order they were kept, each answer right after its message.

@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +19,10 @@ import aiohttp
 import pytest
 
 from bot.auth.agents import add_agent
-from bot.clock import today_in
-from bot.db import Database
-from bot.loans.fixtures import load_fixture, parse_fixture_text
-from bot.runtime.settings import PROJECT_ROOT
 from bot.auth.borrower_tokens import issue_borrower_token
+from bot.db import Database
+from bot.runtime.settings import PROJECT_ROOT
+from tests.builders import alice, bill, borrower, load
 from tests.stack import TEST_MODEL, Stack
 
 AGENT = "mei.lin"
@@ -43,43 +41,14 @@ def chromium_path() -> str | None:
     return found if Path(found).exists() else None
 
 
-def fixture_text() -> str:
-    singapore, new_york = today_in("Asia/Singapore"), today_in("America/New_York")
-    return f"""
-borrowers:
-  - id: b-2001
-    name: Alice Tan
-    language: en
-    timezone: Asia/Singapore
-    loans:
-      - id: L-2001
-        currency: SGD
-        principal: "1200.00"
-        bills:
-          - {{due_date: "{singapore - timedelta(days=22)}", principal: "600.00", interest: "18.50", late_fee: "20.00", paid: "100.25"}}
-          - {{due_date: "{singapore + timedelta(days=8)}", principal: "600.00", interest: "12.00"}}
-  - id: b-2002
-    name: Ben Ong
-    language: en
-    timezone: America/New_York
-    loans:
-      - id: L-2002
-        currency: USD
-        principal: "900.00"
-        bills:
-          - {{due_date: "{new_york - timedelta(days=12)}", principal: "300.00", interest: "9.00", late_fee: "5.00"}}
-          - {{due_date: "{new_york + timedelta(days=18)}", principal: "300.00", interest: "6.00"}}
-  - id: b-2003
-    name: Chen Jia
-    language: en
-    timezone: Asia/Singapore
-    loans:
-      - id: L-2003
-        currency: SGD
-        principal: "500.00"
-        bills:
-          - {{due_date: "{singapore - timedelta(days=40)}", principal: "500.00", interest: "10.00"}}
-"""
+BORROWERS = (
+    alice(),
+    borrower("b-2002", "Ben Ong", "en", "America/New_York").loan(
+        "L-2002", "USD", "900.00", bill(-12, "300.00", interest="9.00", late_fee="5.00"),
+        bill(18, "300.00", interest="6.00")),
+    borrower("b-2003", "Chen Jia", "en", "Asia/Singapore").loan(
+        "L-2003", "SGD", "500.00", bill(-40, "500.00", interest="10.00")),
+)
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +61,8 @@ def console_stack(postgres_server, tmp_path_factory):
     url = postgres_server.create_database()
     database = Database(url)
     database.upgrade()
+    load(database, *BORROWERS)
     with database.transaction() as session:
-        load_fixture(session, parse_fixture_text(fixture_text()))
         add_agent(session, AGENT, PASSWORD)
         add_agent(session, OTHER_AGENT, PASSWORD)
     database.dispose()

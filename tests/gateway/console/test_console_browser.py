@@ -14,7 +14,13 @@ from bot.db import Database
 from bot.db.models import Arrangement, Handoff
 from bot.handoffs.opening import hand_over
 from tests.gateway.console.conftest import (
-    AGENT, OTHER_AGENT, RESULTS, Borrower, agent_token, next_event, sign_in,
+    AGENT,
+    OTHER_AGENT,
+    RESULTS,
+    Borrower,
+    agent_token,
+    next_event,
+    sign_in,
 )
 
 pytestmark = pytest.mark.conversation

@@ -68,7 +68,8 @@ async def test_a_socket_that_falls_behind_is_told_to_reload(aiohttp_client, borr
         await app[HUB].publish(borrower_channel("b-1"), {"from": "bot", "text": str(n)})
     received = [await socket.receive(timeout=5) for _ in range(3)]
     assert [m.type for m in received] == [aiohttp.WSMsgType.TEXT] * 2 + [aiohttp.WSMsgType.CLOSE]
-    assert (received[-1].data, received[-1].extra) == (aiohttp.WSCloseCode.TRY_AGAIN_LATER, "reload the history")
+    assert (received[-1].data, received[-1].extra) == (aiohttp.WSCloseCode.TRY_AGAIN_LATER,
+                                                       "reload the history")
 
 
 async def test_a_token_valid_for_a_century_is_refused_everywhere(gateway, alice):
@@ -101,5 +102,7 @@ async def test_the_lifetimes_accepted_are_configurable(aiohttp_client, borrowers
     shift = {"Authorization": f"Bearer {agent_token(timedelta(hours=8))}"}
     assert (await gateway.get(handoffs, headers=shift)).status == 401
     # The login issues what the gateway accepts, never more.
-    login = await gateway.post("/api/v1/agent/login", json={"username": "alice", "password": "a long enough password"})
-    assert (await gateway.get(handoffs, headers={"Authorization": f"Bearer {(await login.json())['token']}"})).status == 200
+    login = await gateway.post("/api/v1/agent/login",
+                               json={"username": "alice", "password": "a long enough password"})
+    issued = (await login.json())["token"]
+    assert (await gateway.get(handoffs, headers={"Authorization": f"Bearer {issued}"})).status == 200

@@ -1,0 +1,178 @@
+"""The evaluation sets measure the model only if it never saw them: no sentence of the real
+customer sets (tests/nlu/real/*.yml), the held-out split (tests/nlu/heldout_*.yml) or the public
+out-of-scope sets (../shared/eval/*.json, when present) may appear in the training data
+(data/nlu/*.yml). Sentences are compared after normalising: lower case, Traditional to
+Simplified, whitespace and punctuation removed, so "我還欠多少錢？" and "我还欠多少钱" are the same.
+
+The real sets may never leak. The held-out split and the public sets already did when this test
+was written: those leaks are listed in tests/rasa/evaluation_leaks_to_fix.yml, to be fixed in
+data/. A leak not in that list fails, and so does an entry of the list that no longer leaks, so
+the list only shrinks.
+
+The real sets' format is checked too: every example has a known intent, a known source, at most
+the known keys, and no sentence appears twice (within a set or across the real sets)."""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.language import to_simplified
+from bot.runtime.settings import PROJECT_ROOT
+
+TRAINING = sorted((PROJECT_ROOT / "data/nlu").glob("*.yml"))
+REAL_SETS = sorted((PROJECT_ROOT / "tests/nlu/real").glob("*.yml"))
+HELDOUT = sorted((PROJECT_ROOT / "tests/nlu").glob("heldout_*.yml"))
+PUBLIC_SETS = sorted((PROJECT_ROOT.parent / "shared" / "eval").glob("*.json"))
+KNOWN_LEAKS = Path(__file__).with_name("evaluation_leaks_to_fix.yml")
+
+NEW_INTENTS = {"ask_identity", "refuse_to_pay"}  # CONTRACT §1, not yet in domain.yml
+EXAMPLE_KEYS = {"text", "intent", "source", "hard_negative", "gap", "note"}
+SOURCE_KEYS = {"name", "url", "licence"}
+ANNOTATION = re.compile(r"\[([^\]]*)\]\((?:[^)]*)\)|\[([^\]]*)\]\{[^}]*\}")  # [text](entity), [text]{...}
+
+
+def normalise(text: str) -> str:
+    text = to_simplified(str(text).lower())
+    return "".join(
+        char for char in text
+        if not char.isspace() and not unicodedata.category(char).startswith("P")
+    )
+
+
+def nlu_examples(path: Path) -> list[str]:
+    """The example sentences of a Rasa NLU file (entity annotations reduced to their text)."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    sentences = []
+    for block in document.get("nlu", []):
+        for line in str(block.get("examples", "")).splitlines():
+            line = line.strip()
+            if line.startswith("- "):
+                sentences.append(ANNOTATION.sub(lambda m: m.group(1) or m.group(2) or "", line[2:].strip()))
+    return sentences
+
+
+def public_sentences(path: Path) -> list[str]:
+    """Every sentence of a public evaluation set: lists of strings, or of {"text": ...}."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    values = document.values() if isinstance(document, dict) else [document]
+    sentences = []
+    for value in values:
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, str):
+                    sentences.append(item)
+                elif isinstance(item, dict) and isinstance(item.get("text"), str):
+                    sentences.append(item["text"])
+    return sentences
+
+
+def real_set(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def known_intents() -> set[str]:
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    intents = {intent if isinstance(intent, str) else next(iter(intent)) for intent in domain["intents"]}
+    return {intent for intent in intents if not intent.startswith("EXTERNAL_")} | NEW_INTENTS | {"out_of_scope"}
+
+
+def evaluation_sentences() -> dict[str, list[str]]:
+    sets = {}
+    for path in REAL_SETS:
+        sets[str(path.relative_to(PROJECT_ROOT))] = [example["text"] for example in real_set(path)["examples"]]
+    for path in HELDOUT:
+        sets[str(path.relative_to(PROJECT_ROOT))] = nlu_examples(path)
+    for path in PUBLIC_SETS:
+        sets[f"../shared/eval/{path.name}"] = public_sentences(path)
+    return sets
+
+
+def test_the_sets_to_compare_exist():
+    assert TRAINING, "no training data under data/nlu"
+    assert {path.stem for path in REAL_SETS} >= {"zh", "en"}
+    assert HELDOUT
+
+
+def leaks() -> set[tuple[str, str]]:
+    """(set, sentence) for every evaluation sentence that is also a training sentence."""
+    trained = {normalise(sentence) for path in TRAINING for sentence in nlu_examples(path)} - {""}
+    return {
+        (name, sentence)
+        for name, sentences in evaluation_sentences().items()
+        for sentence in sentences
+        if normalise(sentence) in trained
+    }
+
+
+def known_leaks() -> set[tuple[str, str]]:
+    entries = yaml.safe_load(KNOWN_LEAKS.read_text(encoding="utf-8"))["leaks"] if KNOWN_LEAKS.exists() else []
+    return {(entry["set"], entry["text"]) for entry in entries or []}
+
+
+def test_no_real_customer_sentence_is_in_the_training_data():
+    real = sorted(f"{name}: {sentence!r}" for name, sentence in leaks() if name.startswith("tests/nlu/real/"))
+    assert not real, "real customer sentences found in data/nlu (take them out of data/):\n" + "\n".join(real)
+
+
+def test_no_new_evaluation_sentence_is_in_the_training_data():
+    known = known_leaks()
+    assert not any(name.startswith("tests/nlu/real/") for name, _ in known), "real sets may not be excused"
+    new = sorted(f"{name}: {sentence!r}" for name, sentence in leaks() - known)
+    assert not new, "evaluation sentences found in data/nlu (take them out of data/):\n" + "\n".join(new)
+
+
+def test_the_list_of_leaks_to_fix_only_shrinks():
+    fixed = sorted(f"{name}: {sentence!r}" for name, sentence in known_leaks() - leaks())
+    assert not fixed, f"no longer in data/nlu: delete these entries from {KNOWN_LEAKS.name}:\n" + "\n".join(fixed)
+
+
+@pytest.mark.parametrize("path", REAL_SETS, ids=lambda path: path.name)
+def test_a_real_set_is_well_formed(path: Path):
+    document = real_set(path)
+    assert document["language"] in {"zh", "en"}
+    sources = document["sources"]
+    for key, source in sources.items():
+        missing = SOURCE_KEYS - set(source)
+        assert not missing, f"source {key} lacks {sorted(missing)}"
+    intents = known_intents()
+    problems = []
+    seen: dict[str, str] = {}
+    for example in document["examples"]:
+        text = example.get("text")
+        if not isinstance(text, str) or not normalise(text):
+            problems.append(f"empty text: {example}")
+            continue
+        if set(example) - EXAMPLE_KEYS:
+            problems.append(f"unknown keys {sorted(set(example) - EXAMPLE_KEYS)}: {text}")
+        if example.get("intent") not in intents:
+            problems.append(f"unknown intent {example.get('intent')!r}: {text}")
+        if example.get("source") not in sources:
+            problems.append(f"unknown source {example.get('source')!r}: {text}")
+        if "hard_negative" in example and example["hard_negative"] is not True:
+            problems.append(f"hard_negative is true or absent: {text}")
+        if (example.get("hard_negative") or example.get("gap")) and example.get("intent") != "out_of_scope":
+            problems.append(f"hard negatives and gaps are out_of_scope: {text}")
+        if document["language"] == "zh" and not re.search(r"[\u3400-\u9fff\uf900-\ufaff]", text):
+            problems.append(f"no Chinese in a Chinese set: {text}")
+        key = normalise(text)
+        if key in seen:
+            problems.append(f"duplicate: {text!r} and {seen[key]!r}")
+        seen[key] = text
+    assert not problems, "\n".join(problems)
+
+
+def test_no_sentence_is_in_two_real_sets():
+    owner: dict[str, str] = {}
+    twice = []
+    for path in REAL_SETS:
+        for example in real_set(path)["examples"]:
+            key = normalise(example["text"])
+            if key in owner and owner[key] != path.name:
+                twice.append(f"{example['text']!r} in {owner[key]} and {path.name}")
+            owner.setdefault(key, path.name)
+    assert not twice, "\n".join(twice)
