@@ -6,9 +6,8 @@ event loop never waits on the database.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,8 +20,6 @@ from bot.handoffs.casework import active_case_of
 from bot.handoffs.opening import open_handoff
 from bot.language import next_script
 from bot.loans.accounts import open_conversation
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -59,43 +56,40 @@ class Conversations:
         self._database = database
 
     async def borrower_exists(self, borrower_id: str) -> bool:
-        return await self._run(lambda s: s.get(Borrower, borrower_id) is not None)
+        return await self._database.run(lambda s: s.get(Borrower, borrower_id) is not None)
 
     async def current(self, borrower_id: str) -> ConversationRef:
         """The borrower's open conversation, started (and audited) if there is none.
         Callers serialise this per borrower, so one process never starts two."""
-        return await self._run(_current, borrower_id)
+        return await self._database.run(_current, borrower_id)
 
     async def add_borrower_message(self, conversation_id: str, text: str) -> Received:
         """Keeps the message: for the bot (not yet delivered) or, in a handoff, for the agent."""
-        return await self._run(_add_borrower_message, conversation_id, text)
+        return await self._database.run(_add_borrower_message, conversation_id, text)
 
     async def pending(self, conversation_id: str) -> list[PendingMessage]:
-        return await self._run(_pending, conversation_id)
+        return await self._database.run(_pending, conversation_id)
 
     async def record_delivery(self, message_id: int, replies: list[ChatMessage]) -> str:
         """Marks the message delivered and keeps the bot's replies, in one transaction
         (so a message is never both answered and still pending); returns the status."""
-        return await self._run(_record_delivery, message_id, replies)
+        return await self._database.run(_record_delivery, message_id, replies)
 
     async def add_bot_message(self, conversation_id: str, reply: ChatMessage) -> dict[str, Any]:
         """Keeps a message the gateway itself says; returns it as agents see it."""
-        return await self._run(_add_bot_message, conversation_id, reply)
+        return await self._database.run(_add_bot_message, conversation_id, reply)
 
     async def active_case(self, conversation_id: str) -> dict[str, Any] | None:
         """The conversation's handoff that is not closed, as agents see it."""
-        return await self._run(_active_case, conversation_id)
+        return await self._database.run(_active_case, conversation_id)
 
     async def history(self, conversation_id: str) -> list[dict[str, Any]]:
-        return await self._run(_history, conversation_id)
+        return await self._database.run(_history, conversation_id)
 
     async def audit(self, action: str, *, actor: str, borrower_id: str,
                     conversation_id: str, details: dict | None = None) -> None:
-        await self._run(lambda s: audit.record(s, actor, action, borrower_id=borrower_id,
-                                               conversation_id=conversation_id, details=details))
-
-    async def _run(self, work: Callable[..., T], *args: Any) -> T:
-        return await self._database.run(work, *args)
+        await self._database.run(lambda s: audit.record(
+            s, actor, action, borrower_id=borrower_id, conversation_id=conversation_id, details=details))
 
 
 def _current(session: Session, borrower_id: str) -> ConversationRef:
