@@ -78,13 +78,15 @@ def real_set(path: Path) -> dict:
 def known_intents() -> set[str]:
     domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
     intents = {intent if isinstance(intent, str) else next(iter(intent)) for intent in domain["intents"]}
-    return {intent for intent in intents if not intent.startswith("EXTERNAL_")} | NEW_INTENTS | {"out_of_scope"}
+    written = {intent for intent in intents if not intent.startswith("EXTERNAL_")}
+    return written | NEW_INTENTS | {"out_of_scope"}
 
 
 def evaluation_sentences() -> dict[str, list[str]]:
     sets = {}
     for path in REAL_SETS:
-        sets[str(path.relative_to(PROJECT_ROOT))] = [example["text"] for example in real_set(path)["examples"]]
+        examples = real_set(path)["examples"]
+        sets[str(path.relative_to(PROJECT_ROOT))] = [example["text"] for example in examples]
     for path in HELDOUT:
         sets[str(path.relative_to(PROJECT_ROOT))] = nlu_examples(path)
     for path in PUBLIC_SETS:
@@ -92,7 +94,7 @@ def evaluation_sentences() -> dict[str, list[str]]:
     return sets
 
 
-def test_the_sets_to_compare_exist():
+def test_the_sets_to_compare_exist() -> None:
     assert TRAINING, "no training data under data/nlu"
     assert {path.stem for path in REAL_SETS} >= {"zh", "en"}
     assert HELDOUT
@@ -114,25 +116,26 @@ def known_leaks() -> set[tuple[str, str]]:
     return {(entry["set"], entry["text"]) for entry in entries or []}
 
 
-def test_no_real_customer_sentence_is_in_the_training_data():
+def test_no_real_customer_sentence_is_in_the_training_data() -> None:
     real = sorted(f"{name}: {sentence!r}" for name, sentence in leaks() if name.startswith("tests/nlu/real/"))
     assert not real, "real customer sentences found in data/nlu (take them out of data/):\n" + "\n".join(real)
 
 
-def test_no_new_evaluation_sentence_is_in_the_training_data():
+def test_no_new_evaluation_sentence_is_in_the_training_data() -> None:
     known = known_leaks()
     assert not any(name.startswith("tests/nlu/real/") for name, _ in known), "real sets may not be excused"
     new = sorted(f"{name}: {sentence!r}" for name, sentence in leaks() - known)
     assert not new, "evaluation sentences found in data/nlu (take them out of data/):\n" + "\n".join(new)
 
 
-def test_the_list_of_leaks_to_fix_only_shrinks():
+def test_the_list_of_leaks_to_fix_only_shrinks() -> None:
     fixed = sorted(f"{name}: {sentence!r}" for name, sentence in known_leaks() - leaks())
-    assert not fixed, f"no longer in data/nlu: delete these entries from {KNOWN_LEAKS.name}:\n" + "\n".join(fixed)
+    message = f"no longer in data/nlu: delete these entries from {KNOWN_LEAKS.name}:\n"
+    assert not fixed, message + "\n".join(fixed)
 
 
 @pytest.mark.parametrize("path", REAL_SETS, ids=lambda path: path.name)
-def test_a_real_set_is_well_formed(path: Path):
+def test_a_real_set_is_well_formed(path: Path) -> None:
     document = real_set(path)
     assert document["language"] in {"zh", "en"}
     sources = document["sources"]
@@ -166,7 +169,7 @@ def test_a_real_set_is_well_formed(path: Path):
     assert not problems, "\n".join(problems)
 
 
-def test_no_sentence_is_in_two_real_sets():
+def test_no_sentence_is_in_two_real_sets() -> None:
     owner: dict[str, str] = {}
     twice = []
     for path in REAL_SETS:
