@@ -12,7 +12,7 @@ STAMPS := .stamps
 # No telemetry or error reports leave a lender's machines.
 export RASA_TELEMETRY_ENABLED := false
 
-NLU_INPUTS := config.yml domain.yml $(shell find data bot/rasa/nlu -type f 2>/dev/null)
+NLU_INPUTS := config.yml domain.yml products.yml $(shell find data bot/rasa/nlu -type f 2>/dev/null)
 MODEL      := models/current.tar.gz
 TEST_MODEL := models/test/test.tar.gz
 

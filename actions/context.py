@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -48,6 +48,21 @@ def language(tracker: Tracker) -> str:
     return tracker.get_slot("language") or "en"
 
 
+def said_this_session(tracker: Tracker) -> list[dict[str, Any]]:
+    """The parse data of each of the borrower's messages in this session, the latest last: read
+    from the tracker, so that no counter has to be reset on every other path."""
+    events = tracker.events
+    starts = [i for i, event in enumerate(events) if event.get("event") == "session_started"]
+    session = events[starts[-1] + 1:] if starts else events
+    return [event.get("parse_data") or {} for event in session if event.get("event") == "user"]
+
+
+def intent_of(parse_data: dict[str, Any]) -> str | None:
+    return (parse_data.get("intent") or {}).get("name")
+
+
 def send(dispatcher: CollectingDispatcher, replies: list[Reply]) -> None:
+    """Each reply: Rasa renders its response, and adds the reply's buttons to the response's."""
     for reply in replies:
-        dispatcher.utter_message(response=reply.response, **reply.values)
+        dispatcher.utter_message(response=reply.response, buttons=[dict(b) for b in reply.buttons] or None,
+                                 **reply.values)

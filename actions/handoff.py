@@ -48,13 +48,13 @@ class ActionHandOver(Action):
 
 
 def record_handoff(session: Session, tracker: Tracker, reason: str,
-                   offers: Offers | None = None) -> Handoff | None:
+                   offers: Offers | None = None, note: str | None = None) -> Handoff | None:
     """Opens the handoff for the conversation's borrower, with the offers made and refused so
-    far (None when the conversation has no borrower)."""
+    far and why, if the reason alone does not say (None when the conversation has no borrower)."""
     borrower = borrower_id(session, tracker)
     if borrower is None:
         return None
-    return hand_over(session, tracker.sender_id, borrower, reason, offers or offers_in(tracker))
+    return hand_over(session, tracker.sender_id, borrower, reason, offers or offers_in(tracker), note)
 
 
 def offers_in(tracker: Tracker) -> Offers:

@@ -9,8 +9,9 @@ tracker and bot.arrangements.negotiation.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -19,19 +20,27 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.context import ServiceUnavailable, borrower_id, in_transaction, language, send
+from actions.context import (
+    ServiceUnavailable,
+    borrower_id,
+    in_transaction,
+    intent_of,
+    language,
+    said_this_session,
+    send,
+)
 from actions.handoff import offers_in, paused, record_handoff
 from bot.arrangements import negotiation
-from bot.arrangements.kinds import KINDS, Field, UnknownKind, kind_for_intent, kind_named
-from bot.arrangements.negotiation import Offer
+from bot.arrangements.kinds import KINDS, Field, Situation, UnknownKind, kind_for_intent, kind_named
+from bot.arrangements.negotiation import Offer, Said, Step, Suggestion
 from bot.arrangements.policy import PolicyBook, load_policy
 from bot.arrangements.service import NotEligible
 from bot.handoffs.summary import Offers
 from bot.loans.accounts import Account, load_account
 from bot.replies import names
-from bot.values.extract import Value
 
 REQUESTED = "requested_slot"
+SUGGESTION = "arrangement_suggestion"  # a value proposed for a field, awaiting a yes or no
 FIELD_SLOTS = [field.slot for kind in KINDS for field in kind.fields]
 
 
@@ -89,8 +98,7 @@ class ActionOfferArrangement(Action):
             return [SlotSet("arrangement_ok", False)]
         send(dispatcher, negotiation.offer_replies(offer, language(tracker)))
         events = [SlotSet("arrangement_ok", offer.ok), SlotSet("arrangement_type", kind.name),
-                  SlotSet("arrangement_loan", offer.loan_id), SlotSet("arrangement_terms", None),
-                  *[SlotSet(slot, None) for slot in FIELD_SLOTS]]
+                  SlotSet("arrangement_loan", offer.loan_id), *_cleared()]
         if offer.ok:
             made = negotiation.noted(offers_in(tracker).made, kind.name)
             return [*events, SlotSet("offers_made", list(made))]
@@ -98,10 +106,10 @@ class ActionOfferArrangement(Action):
 
 
 class ValidateArrangementForm(FormValidationAction):
-    """Fills the form's slots — those of the kind being negotiated — from the values in the
-    message, checks each against policy, and names the next question. A message with no value
-    for the form sets nothing, so that Rasa lets a rule answer a digression (a balance
-    question) and the form asks again after it."""
+    """Fills the form's slots — those of the kind being negotiated — from the message, read as
+    an answer to the question asked (bot.arrangements.negotiation.step), and names the next
+    question. A message that answers nothing sets nothing, so that Rasa lets a rule answer a
+    digression (a balance question) or a hard case, and the form asks again after it."""
 
     def name(self) -> str:
         return "validate_arrangement_form"
@@ -113,54 +121,89 @@ class ValidateArrangementForm(FormValidationAction):
         except UnknownKind:
             return [SlotSet(REQUESTED, None)]  # nothing to negotiate: the form ends
         missing = [f for f in fields if tracker.get_slot(f.slot) is None]
-        found = _values_in(tracker, missing)
-        events = []
-        if found:
-            try:
-                events = await in_transaction(
-                    lambda session: self._checked(session, tracker, found, dispatcher))
-            except ServiceUnavailable:
-                dispatcher.utter_message(response="utter_service_unavailable")
-        filled = {event["name"] for event in events if event.get("value") is not None}
-        still_missing = [f.slot for f in missing if f.slot not in filled]
-        return [*events, SlotSet(REQUESTED, still_missing[0] if still_missing else None)]
+        pending = Suggestion.from_json(tracker.get_slot(SUGGESTION))
+        try:
+            step = await in_transaction(lambda session: self._step(session, tracker, missing, pending))
+        except ServiceUnavailable:
+            dispatcher.utter_message(response="utter_service_unavailable")
+            step = None
+        if step is None:
+            step = Step({}, [], pending)
+        send(dispatcher, step.replies)
+        events = [SlotSet(slot, value) for slot, value in step.filled.items()]
+        if step.suggestion != pending:
+            events.append(SlotSet(SUGGESTION, step.suggestion.as_json() if step.suggestion else None))
+        still_missing = [f.slot for f in missing if step.filled.get(f.slot) is None]
+        ask = step.suggestion.slot if step.suggestion else next(iter(still_missing), None)
+        return [*events, SlotSet(REQUESTED, ask)]
 
-    def _checked(self, session: Session, tracker: Tracker, found: dict[Field, Value],
-                 dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
-        account = _account(session, tracker)
-        offer = _offer(tracker, account)
-        where = negotiation.situation(account, offer, policy_book()) if account and offer else None
-        if offer is None or where is None:
-            return []
-        events: list[dict[str, Any]] = []
-        for field, value in found.items():
-            if negotiation.check_value(offer, field, value, where) is None:
-                events.append(SlotSet(field.slot, value.value))
-            else:
-                send(dispatcher, negotiation.invalid_replies(offer, field, where, language(tracker)))
-                events.append(SlotSet(field.slot, None))
-        return events
-
-
-def _values_in(tracker: Tracker, missing: list[Field]) -> dict[Field, Value]:
-    """The message's value for each missing field. A bare number answers only the question
-    just asked ("6" after "how many?"); two date fields never take the same date: the second
-    date in a message goes to the next."""
-    requested = tracker.get_slot(REQUESTED)
-    entities = tracker.latest_message.get("entities") or []
-    found: dict[Field, Value] = {}
-    for field in missing:
-        value = negotiation.pick(entities, field.entity if field.slot == requested else "")
-        value = value if value is not None else _exact(entities, field.entity, found)
-        if value is not None:
-            found[field] = value
-    return found
+    def _step(self, session: Session, tracker: Tracker, missing: list[Field],
+              pending: Suggestion | None) -> Step | None:
+        negotiating = _negotiating(session, tracker)
+        if negotiating is None:
+            return None
+        offer, where = negotiating
+        message = tracker.latest_message
+        said = Said(intent_of(message), message.get("text") or "", message.get("entities") or [])
+        return negotiation.step(offer, where, missing, tracker.get_slot(REQUESTED), pending, said,
+                                language(tracker))
 
 
-def _exact(entities: list[dict], entity: str, found: dict[Field, Value]) -> Value | None:
-    taken = {v.start for v in found.values()}
-    return next((v for v in [negotiation.pick([e], entity) for e in entities]
-                 if v is not None and v.start not in taken), None)
+def _negotiating(session: Session, tracker: Tracker) -> tuple[Offer, Situation] | None:
+    """The offer the conversation is negotiating and its loan as it stands today."""
+    account = _account(session, tracker)
+    offer = _offer(tracker, account)
+    where = negotiation.situation(account, offer, policy_book()) if account and offer else None
+    return None if offer is None or where is None else (offer, where)
+
+
+class ActionAskField(Action, ABC):
+    """What the form asks for one slot (Rasa runs action_ask_<slot> in place of utter_ask_<slot>):
+    the question with quick replies of the values the policy allows, or the suggestion awaiting
+    a yes. Without the database it still asks, with no quick replies."""
+
+    slot: ClassVar[str]
+
+    @abstractmethod
+    def name(self) -> str:
+        """action_ask_<slot>."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        pending = Suggestion.from_json(tracker.get_slot(SUGGESTION))
+
+        def work(session: Session) -> Any:
+            negotiating = _negotiating(session, tracker)
+            if negotiating is None:
+                return None
+            offer, where = negotiating
+            field = next((f for f in offer.kind.fields if f.slot == self.slot), None)
+            return None if field is None else negotiation.question(offer, field, where, pending,
+                                                                    language(tracker))
+
+        try:
+            question = await in_transaction(work)
+        except ServiceUnavailable:
+            question = None
+        if question is None:
+            dispatcher.utter_message(response=names.ask(self.slot))
+        else:
+            send(dispatcher, [question])
+        return []
+
+
+def _ask_action(for_slot: str) -> type[ActionAskField]:
+    class ActionAsk(ActionAskField):
+        slot = for_slot
+
+        def name(self) -> str:
+            return names.ask_action(self.slot)
+
+    ActionAsk.__qualname__ = ActionAsk.__name__ = f"ActionAsk_{for_slot}"
+    return ActionAsk
+
+
+ASK_ACTIONS = [_ask_action(slot) for slot in FIELD_SLOTS]  # one per field of every kind
 
 
 class ActionProposeArrangement(Action):
@@ -173,11 +216,10 @@ class ActionProposeArrangement(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
         def work(session: Session) -> tuple[Offer | None, Any]:
-            account = _account(session, tracker)
-            offer = _offer(tracker, account)
-            where = negotiation.situation(account, offer, policy_book()) if account and offer else None
-            if offer is None or where is None:
+            negotiating = _negotiating(session, tracker)
+            if negotiating is None:
                 return None, None
+            offer, where = negotiating
             return offer, negotiation.proposal(offer, where, tracker.slots)
 
         try:
@@ -259,5 +301,32 @@ class ActionDeclineArrangement(Action):
         return [*events, *paused(tracker)]
 
 
+class ActionRefuseToPay(Action):
+    """"I won't pay": a calm answer with the options, never a consequence; said a second time in
+    the session, a person takes over (negotiation_failed, the summary saying so). A form in
+    progress has ended (the rules deactivate it) and its values are dropped."""
+
+    def name(self) -> str:
+        return "action_refuse_to_pay"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        refusals = sum(intent_of(said) == negotiation.REFUSAL for said in said_this_session(tracker))
+        if not (negotiation.hands_over_after_refusals(refusals) and await _handed_over_refusing(tracker)):
+            dispatcher.utter_message(response="utter_refuse_to_pay")
+            return _cleared()
+        dispatcher.utter_message(response="utter_handover_negotiation_failed")
+        return [*_cleared(), *paused(tracker)]
+
+
+async def _handed_over_refusing(tracker: Tracker) -> bool:
+    try:
+        return await in_transaction(lambda session: record_handoff(
+            session, tracker, "negotiation_failed", note=negotiation.REFUSED_TO_PAY) is not None)
+    except ServiceUnavailable:
+        return False  # the options still help; the next refusal tries again
+
+
 def _cleared() -> list:
-    return [SlotSet("arrangement_terms", None), *[SlotSet(slot, None) for slot in FIELD_SLOTS]]
+    return [SlotSet("arrangement_terms", None), SlotSet(SUGGESTION, None),
+            *[SlotSet(slot, None) for slot in FIELD_SLOTS]]

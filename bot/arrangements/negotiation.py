@@ -11,22 +11,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.arrangements.kinds import KINDS, Field, Invalid, Kind, Situation
+from bot.arrangements.kinds.base import as_text
 from bot.arrangements.policy import PolicyBook
 from bot.arrangements.service import create_arrangement, eligibility_of
+from bot.handoffs.opening import HARD_CASES
 from bot.handoffs.summary import Offers
 from bot.loans.accounts import Account
-from bot.replies import names
+from bot.replies import buttons, names
 from bot.replies.reply import Reply
 from bot.replies.values import shown
 from bot.values.expected import as_expected
 from bot.values.extract import ENTITIES, Value
+from bot.values.vague import leaves_it_open
 
 # Refusals of policy limits that a person may weigh for this borrower (a debt older than
 # self-service allows, a second deferral, a plan in a currency the bot has none for): these
@@ -36,6 +40,17 @@ from bot.values.extract import ENTITIES, Value
 # one go or by a promise, which the bot can take itself.
 PERSON_MAY_ALLOW = frozenset({"too_far_past_due", "recent_deferral", "no_minimum_configured"})
 
+# A refusal to pay is answered calmly with the options; the second in a session goes to a person
+# (negotiation_failed, the summary saying why).
+REFUSAL = "refuse_to_pay"
+REFUSALS_BEFORE_A_PERSON = 2
+REFUSED_TO_PAY = "The borrower said they will not pay, twice in this chat."
+
+# What the form never reads a value from: a person's case (or a refusal) inside a message with a
+# date ("I lost my job on the 15th") ends the form, for the rules that hand it over.
+NOT_AN_ANSWER = frozenset(HARD_CASES) | {REFUSAL}
+AGREES, DISAGREES = "affirm", "deny"
+
 
 @dataclass(frozen=True)
 class Offer:
@@ -44,7 +59,7 @@ class Offer:
     loan_id: str | None
     currency: str | None
     reason: str | None = None
-    details: Mapping[str, Any] = field(default_factory=dict)
+    details: Mapping[str, Any] = dataclass_field(default_factory=dict)
 
 
 def choose_offer(session: Session, account: Account, kind: Kind[Any, Any], book: PolicyBook) -> Offer:
@@ -101,25 +116,163 @@ def situation(account: Account, offer: Offer, book: PolicyBook) -> Situation | N
     return Situation(balance, account.today, book.for_currency(balance.currency))
 
 
-def pick(entities: list[dict], wanted: str) -> Value | None:
-    """The first `wanted` value in the message's entities, a bare number read as a count
-    when a count is wanted (the bot just asked "how many?")."""
+# --- the form: what the borrower's message answers --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Said:
+    """The borrower's latest message, as the form reads it."""
+
+    intent: str | None
+    text: str
+    entities: Sequence[Mapping[str, Any]]
+
+    @property
+    def agrees(self) -> bool:
+        """A yes, or an answer that leaves the day to the bot ("whenever", 随便)."""
+        return self.intent == AGREES or leaves_it_open(self.text)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A value the bot proposed for a field ("Shall we say Mon 7 Dec?"), awaiting a yes or no."""
+
+    slot: str
+    value: str  # as the slot keeps it
+
+    def as_json(self) -> dict[str, str]:
+        return {"slot": self.slot, "value": self.value}
+
+    @classmethod
+    def from_json(cls, raw: object) -> Suggestion | None:
+        slot, value = (raw.get("slot"), raw.get("value")) if isinstance(raw, Mapping) else (None, None)
+        return cls(slot, value) if isinstance(slot, str) and isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a message does to the form: the slots it fills (None: refused, asked again), the
+    replies to send first, and the suggestion now awaiting an answer."""
+
+    filled: dict[str, str | None]
+    replies: list[Reply]
+    suggestion: Suggestion | None
+
+
+def step(offer: Offer, where: Situation, missing: Sequence[Field], requested: str | None,
+         pending: Suggestion | None, said: Said, language: str) -> Step:
+    """Reads the message as an answer to the question asked (`requested`), and takes any other
+    missing value it holds. A value past the policy's limit is refused and the nearest allowed
+    one suggested; a yes or a "whenever" to a question of when is answered with the latest day
+    allowed, to confirm; a yes to a suggestion takes it and a no asks the question again."""
+    if said.intent in NOT_AN_ANSWER:
+        return Step({}, [], pending)
+    filled: dict[str, str | None] = {}
+    replies: list[Reply] = []
+    suggestion = None
+    for field, value in values_in(said.entities, missing, requested).items():
+        answered = answer(offer, field, value, where)
+        filled[field.slot] = answered.value
+        if answered.invalid is not None:
+            replies += invalid_replies(offer, field, where, language)
+            if suggestion is None and answered.nearest is not None:
+                suggestion = Suggestion(field.slot, answered.nearest)
+    asked = next((f for f in missing if f.slot == requested), None)
+    if suggestion is None and asked is not None and asked.slot not in filled:
+        taken, suggestion = _without_a_value(offer, where, asked, pending, said)
+        filled.update(taken)
+    return Step(filled, replies, suggestion)
+
+
+def _without_a_value(offer: Offer, where: Situation, asked: Field, pending: Suggestion | None,
+                     said: Said) -> tuple[dict[str, str | None], Suggestion | None]:
+    """The question asked got no value: (what a yes to the suggestion fills, the suggestion now)."""
+    waiting = pending if pending is not None and pending.slot == asked.slot else None
+    if waiting is not None and said.agrees:
+        return {asked.slot: waiting.value}, None
+    if waiting is not None and said.intent == DISAGREES:
+        return {}, None  # not a no to the arrangement: the question is asked again
+    latest = latest_for(offer, asked, where)
+    if waiting is None and latest is not None and said.agrees:
+        return {}, Suggestion(asked.slot, latest)
+    return {}, waiting
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A borrower's value for a field: the value to keep, or why not and, for a value past the
+    policy's limit, the nearest the policy allows."""
+
+    value: str | None  # as the slot keeps it
+    invalid: Invalid | None = None
+    nearest: str | None = None
+
+
+def answer(offer: Offer, field: Field, value: Value, where: Situation) -> Answer:
+    if value.problem or value.value is None:
+        return Answer(None, Invalid(value.problem or "not_understood", {}))
+    raw = field.raw(value.entity, value.value, where.today)
+    typed, invalid = offer.kind.check(field, raw, where)
+    if invalid is None:
+        return Answer(as_text(typed))
+    return Answer(None, invalid, _past_the_limit(offer, field, field.read(raw), where))
+
+
+def _past_the_limit(offer: Offer, field: Field, typed: Any, where: Situation) -> str | None:
+    """The most the policy allows, when `typed` is beyond it (45 days, a date past the horizon,
+    more than is owed); None for a value refused for another reason (in the past, 4 instalments)."""
+    most = offer.kind.choices(field, where)[-1:]
+    return as_text(most[0]) if typed is not None and most and typed > most[0] else None
+
+
+def latest_for(offer: Offer, field: Field, where: Situation) -> str | None:
+    """What a vague answer to a question of when is read as: the latest day (or the most days)
+    the policy allows, the kindest to the borrower; None for other questions."""
+    most = offer.kind.choices(field, where)[-1:]
+    return as_text(most[0]) if field.is_a_when and most else None
+
+
+def values_in(entities: Sequence[Mapping[str, Any]], missing: Sequence[Field],
+              requested: str | None) -> dict[Field, Value]:
+    """The message's value for each missing field, from the field's own entity or another that
+    fills it (a date for a deferral's days). A bare number answers only the question just asked
+    ("6" after "how many?"); no value fills two fields (the second date goes to the next)."""
     values = [Value(e["entity"], e.get("start", 0), e.get("end", 0), "", e.get("value"), e.get("problem"))
               for e in entities if e.get("entity") in ENTITIES]
-    return next((v for v in as_expected(values, wanted) if v.entity == wanted), None)
-
-
-def check_value(offer: Offer, field: Field, value: Value, where: Situation) -> Invalid | None:
-    """Why the borrower's value for `field` can't be used (None when it can)."""
-    if value.problem or value.value is None:
-        return Invalid(value.problem or "not_understood", {})
-    return offer.kind.check(field, value.value, where)[1]
+    found: dict[Field, Value] = {}
+    for field in missing:
+        taken = {v.start for v in found.values()}
+        for entity in field.entities:
+            read = as_expected(values, entity) if field.slot == requested else values
+            value = next((v for v in read if v.entity == entity and v.start not in taken), None)
+            if value is not None:
+                found[field] = value
+                break
+    return found
 
 
 def invalid_replies(offer: Offer, field: Field, where: Situation, language: str) -> list[Reply]:
     """A clear re-ask that names what is allowed, whatever was wrong with the answer."""
     allowed = offer.kind.allowed(field, where)
     return [Reply(names.invalid(field.slot), shown(allowed, offer.currency, language))]
+
+
+def question(offer: Offer, field: Field, where: Situation, pending: Suggestion | None,
+             language: str) -> Reply:
+    """What the form asks for the field: the suggestion awaiting a yes, if there is one (its
+    buttons, yes and another, are the response's), else the question with a quick reply for
+    each value the policy allows (dates, counts, the full amount)."""
+    if pending is not None and pending.slot == field.slot:
+        about = offer.kind.about(field, field.read(pending.value), where)
+        return Reply(names.suggest(field.slot), shown(about, offer.currency, language))
+    return Reply(names.ask(field.slot), {}, tuple(
+        buttons.choice(field.entity, as_text(value), buttons.title_of(value, offer.currency, language))
+        for value in offer.kind.choices(field, where)))
+
+
+def hands_over_after_refusals(refusals: int) -> bool:
+    """A borrower who has said they will not pay this often in one session goes to a person."""
+    return refusals >= REFUSALS_BEFORE_A_PERSON
 
 
 def proposal(offer: Offer, where: Situation, slots: Mapping[str, Any]) -> Any:

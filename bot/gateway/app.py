@@ -43,7 +43,7 @@ from bot.gateway.server import serve_forever
 from bot.handoffs.casework import CLOSING
 from bot.handoffs.opening import HOLDING
 from bot.replies.render import domain_responses
-from bot.runtime.settings import Settings
+from bot.runtime.settings import Settings, is_loopback
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +85,18 @@ def create_app(
 def serve(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = create_app(settings)
+    if settings.demo_on:
+        _announce_demo(settings)
     with suppress(web.GracefulExit, KeyboardInterrupt):  # SIGTERM or SIGINT: a clean stop
         asyncio.run(serve_forever(app, settings.gateway_host, settings.gateway_port))
+
+
+def _announce_demo(settings: Settings) -> None:
+    if is_loopback(settings.gateway_host):
+        logger.info("the demo chat is on: /demo (DEMO_CHAT=0 turns it off)")
+    else:  # only DEMO_CHAT=1 gets here: development secrets never serve beyond loopback
+        logger.warning("the demo chat is on beyond loopback (DEMO_CHAT=1): anyone who reaches "
+                       "the gateway can chat as a demo borrower at /demo")
 
 
 def _database_lifetime(*, owned: bool) -> Lifetime:

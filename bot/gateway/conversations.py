@@ -5,6 +5,7 @@ event loop never waits on the database.
 """
 from __future__ import annotations
 
+import itertools
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -153,16 +154,23 @@ def _pending(session: Session, conversation_id: str) -> list[PendingMessage]:
             for m in messages]
 
 
+LATEST_TURN = 20  # more messages than the bot ever says in one turn
+
+
 def _payloads_before(session: Session, conversation_id: str, message_id: int) -> frozenset[str]:
-    """The payloads of the most recent bot message before this one: what a tap could send."""
-    buttons = session.execute(
-        select(Message.buttons)
-        .where(Message.conversation_id == conversation_id, Message.sender == "bot",
-               Message.id < message_id)
+    """The payloads of the bot's latest turn before this message, what a tap could send: its
+    most recent bot message and those just before it (a "did you mean" and the question the
+    form asks again after it are both on screen)."""
+    latest = session.execute(
+        select(Message.sender, Message.buttons)
+        .where(Message.conversation_id == conversation_id, Message.id < message_id)
         .order_by(Message.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    return frozenset(b["payload"] for b in buttons or () if isinstance(b, dict) and "payload" in b)
+        .limit(LATEST_TURN)
+    ).all()
+    since_the_bot = itertools.dropwhile(lambda row: row.sender != "bot", latest)
+    turn = itertools.takewhile(lambda row: row.sender == "bot", since_the_bot)
+    return frozenset(b["payload"] for row in turn for b in row.buttons or ()
+                     if isinstance(b, dict) and "payload" in b)
 
 
 def _record_delivery(session: Session, message_id: int, replies: list[ChatMessage]) -> str:

@@ -1,15 +1,19 @@
 """Every URL the gateway answers, in one table: the borrower chat API (CONTRACT §4), the agent
-API (§5) with its console, and the health check; and, for each agent endpoint, the permission
-its caller's role must grant (bot/auth/roles.py), checked before the handler runs."""
+API (§5) with its console, the demo chat (added only while it is on: bot/gateway/demo/), and
+the health check; and, for each agent endpoint, the permission its caller's role must grant
+(bot/auth/roles.py), checked before the handler runs."""
 from __future__ import annotations
 
 from aiohttp import web
 
 from bot.auth.roles import Permission
-from bot.gateway import health
+from bot.gateway import demo, health
 from bot.gateway.agent import borrowers, console, handoffs, kinds, login
 from bot.gateway.agent.auth import requiring
 from bot.gateway.borrower import chat
+from bot.gateway.demo import api as demo_api
+from bot.gateway.demo import pages as demo_pages
+from bot.gateway.keys import SETTINGS
 
 HANDOFF = "/api/v1/agent/handoffs/{id}"
 CASES = Permission.WORK_CASES
@@ -36,12 +40,25 @@ ROUTES = [
     ("GET", "/agent", console.page, None),
     ("GET", "/agent/", console.page, None),
     ("GET", "/agent/static/{name}", console.static_file, None),
+    # the demo chat (a borrower's view, with the chat API above): only while the demo is on
+    ("GET", demo.PREFIX, demo_pages.page, None),
+    ("GET", demo.PREFIX + "/", demo_pages.page, None),
+    ("GET", demo.PREFIX + "/static/{name}", demo_pages.static_file, None),
+    ("GET", demo.PREFIX + "/api/borrowers", demo_api.list_borrowers, None),
+    ("POST", demo.PREFIX + "/api/token", demo_api.issue_token, None),
     # operations
     ("GET", "/healthz", health.healthz, None),
 ]
 
 
 def add_routes(app: web.Application) -> None:
+    demo_on = app[SETTINGS].demo_on
     for method, path, handler, permission in ROUTES:
+        if _is_demo(path) and not demo_on:  # off: its URLs are unknown, 404 like any other
+            continue
         guarded = handler if permission is None else requiring(permission, handler)
         app.router.add_route(method, path, guarded)
+
+
+def _is_demo(path: str) -> bool:
+    return path == demo.PREFIX or path.startswith(demo.PREFIX + "/")

@@ -51,31 +51,32 @@ HARD_CASES = {
 
 
 def hand_over(session: Session, conversation_id: str, borrower_id: str, reason: str,
-              offers: Offers | None = None) -> Handoff:
+              offers: Offers | None = None, note: str | None = None) -> Handoff:
     """Opens the handoff and does what the reason itself requires of the lender."""
     if reason == "dispute":
         hold_collection(session, borrower_id)
     elif reason == "stop_contact":
         record_opt_out(session, borrower_id)
-    return open_handoff(session, conversation_id, borrower_id, reason, offers=offers)
+    return open_handoff(session, conversation_id, borrower_id, reason, offers=offers, note=note)
 
 
 def open_handoff(session: Session, conversation_id: str, borrower_id: str, reason: str,
-                 actor: str = audit.BOT, offers: Offers | None = None) -> Handoff:
+                 actor: str = audit.BOT, offers: Offers | None = None,
+                 note: str | None = None) -> Handoff:
     """Records the handoff and takes the conversation away from the bot; the handoff already
     open for the conversation if there is one (its priority raised if this reason is more
-    urgent)."""
+    urgent). `note` says in the summary what the reason alone does not (a refusal to pay)."""
     conversation = session.get(Conversation, conversation_id)
     handoff = active_handoff(session, conversation_id)
     if handoff is not None:
         if PRIORITY[reason] < handoff.priority:
             handoff.reason, handoff.priority = reason, PRIORITY[reason]
-            handoff.summary = summary(session, conversation, reason, offers)
+            handoff.summary = summary(session, conversation, reason, offers, note)
         _audit(session, actor, "handoff_reasserted", handoff, reason)
         return handoff
     handoff = Handoff(conversation_id=conversation_id, borrower_id=borrower_id, reason=reason,
                       priority=PRIORITY[reason], status="open",
-                      summary=summary(session, conversation, reason, offers))
+                      summary=summary(session, conversation, reason, offers, note))
     session.add(handoff)
     session.flush()  # its id, for the audit and the agents' live queue
     conversation.status = "handoff"

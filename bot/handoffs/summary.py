@@ -25,12 +25,14 @@ class Offers:
 
 
 def summary(session: Session, conversation: Conversation, reason: str,
-            offers: Offers | None = None) -> str:
+            offers: Offers | None = None, note: str | None = None) -> str:
     """A few lines an agent can read in ten seconds: why, in which language, what the borrower
     said, what is owed, and what was offered."""
     account = load_account(session, conversation.borrower_id)
     language = language_of_script(conversation.script) or (account.language if account else "?")
     lines = [f"Reason: {reason}. Language: {language}."]
+    if note:
+        lines.append(note)
     said = _latest_borrower_messages(session, conversation.id)
     if said:
         lines.append("Borrower said: " + " / ".join(f"“{text}”" for text in said))

@@ -16,3 +16,14 @@ def invalid(slot: str) -> str:
 def ask(slot: str) -> str:
     """The question a form asks for a slot (Rasa's own convention)."""
     return f"utter_ask_{slot}"
+
+
+def suggest(slot: str) -> str:
+    """A value the bot proposes for a slot, to be confirmed with a yes (or not, with a no)."""
+    return f"utter_suggest_{slot}"
+
+
+def ask_action(slot: str) -> str:
+    """The custom action a form runs instead of utter_ask_<slot> (Rasa's own convention): the
+    question with quick replies of the values the policy allows."""
+    return f"action_ask_{slot}"

@@ -1,4 +1,5 @@
-"""One thing the bot says: a response name of domain.yml and the values it is filled with."""
+"""One thing the bot says: a response name of domain.yml, the values it is filled with, and any
+quick replies computed for it (allowed dates, counts) on top of the response's own buttons."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,3 +10,4 @@ from typing import Any
 class Reply:
     response: str
     values: dict[str, Any] = field(default_factory=dict)
+    buttons: tuple[dict[str, str], ...] = ()  # [{"title", "payload"}]

@@ -63,9 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     gateway = commands.add_parser("gateway", help="start only the gateway")
     gateway.set_defaults(handler=_gateway)
 
-    evaluate = commands.add_parser("evaluate", help="print intent and out-of-scope figures")
+    evaluate = commands.add_parser("evaluate", help="understanding figures, beside the previous ones")
     evaluate.add_argument("--model", default="models/current.tar.gz")
     evaluate.add_argument("--eval-dir", type=Path, default=None)
+    evaluate.add_argument("--compare", type=Path, default=None,
+                          help="figures of another model to print beside (default: the model before "
+                               "this one, else tests/nlu/baseline_figures.json)")
     evaluate.set_defaults(handler=_evaluate)
     return parser
 
@@ -198,4 +201,4 @@ def _gateway(args: argparse.Namespace, settings: Settings) -> int:
 def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.rasa.evaluation import evaluate
 
-    return evaluate(Path(args.model), args.eval_dir)
+    return evaluate(Path(args.model), args.eval_dir, args.compare)

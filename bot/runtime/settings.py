@@ -37,6 +37,15 @@ class Settings:
     # The longest a token the gateway accepts may be valid for, however it is signed.
     wallet_token_max_lifetime: timedelta = borrower_tokens.MAX_LIFETIME
     agent_token_max_lifetime: timedelta = agent_tokens.MAX_LIFETIME
+    # The demo chat page (/demo, bot/gateway/demo/): DEMO_CHAT=1 on, DEMO_CHAT=0 off; unset
+    # (None), on exactly when the wallet secret is the development one (see `demo_on`).
+    demo_chat: bool | None = None
+
+    @property
+    def demo_on(self) -> bool:
+        """Whether the gateway serves the demo chat, which signs borrower tokens for the demo
+        borrowers on request: never by default where the wallet app's real secret is set."""
+        return self.jwt_secret == DEV_JWT_SECRET if self.demo_chat is None else self.demo_chat
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -53,6 +62,7 @@ class Settings:
             agent_jwt_secret=env.get("AGENT_JWT_SECRET") or DEV_AGENT_JWT_SECRET,
             wallet_token_max_lifetime=_seconds(env, "WALLET_TOKEN_MAX_SECONDS", borrower_tokens.MAX_LIFETIME),
             agent_token_max_lifetime=_seconds(env, "AGENT_TOKEN_MAX_SECONDS", agent_tokens.MAX_LIFETIME),
+            demo_chat=_switch(env, "DEMO_CHAT"),
         )
 
     def check_safe_to_serve(self) -> None:
@@ -81,6 +91,19 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(name).is_loopback
     except ValueError:
         return False
+
+
+def _switch(env: Mapping[str, str], name: str) -> bool | None:
+    """1/true/yes/on or 0/false/no/off; None when unset or empty (the default applies)."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return None
+    if raw in _ON or raw in _OFF:
+        return raw in _ON
+    raise ValueError(f"{name} must be 1 (on) or 0 (off), not {env[name]!r}")
+
+
+_ON, _OFF = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 
 def _seconds(env: Mapping[str, str], name: str, default: timedelta) -> timedelta:

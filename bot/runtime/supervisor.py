@@ -95,6 +95,8 @@ def _announce_when_ready(settings: Settings, processes: dict) -> None:
     while time.monotonic() < deadline and all(p.poll() is None for p in processes.values()):
         if _answers(f"{gateway}/healthz") and _answers(f"{settings.rasa_url}/"):
             print(f"ready: the borrower chat API is at {gateway}/api/v1/chat", flush=True)
+            if settings.demo_on:
+                print(f"try a chat in your browser: {gateway}/demo", flush=True)
             return
         time.sleep(1)
 

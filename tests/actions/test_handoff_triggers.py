@@ -11,7 +11,7 @@ from sqlalchemy import select
 import actions.understanding
 from actions.context import ServiceUnavailable
 from actions.handoff import ActionHandOver
-from actions.negotiation import ActionDeclineArrangement, ActionOfferArrangement
+from actions.negotiation import ActionDeclineArrangement, ActionOfferArrangement, ActionRefuseToPay
 from actions.session import ActionSessionStart, ValidateSlotMappings
 from actions.understanding import ActionNotUnderstood
 from bot.db.models import Arrangement, Conversation, Handoff, Loan
@@ -106,6 +106,82 @@ async def test_without_the_database_the_bot_asks_again_rather_than_going_quiet(l
     monkeypatch.setattr(actions.understanding, "in_transaction", unavailable)
     messages, events = await run_on(ActionNotUnderstood(), conversation("conv-alice", ["nlu_fallback"] * 2))
     assert (said(messages), events) == (["utter_please_rephrase"], [])
+
+
+# --- "did you mean" before "not understood" ----------------------------------------------------
+
+
+def unsure(*ranking: tuple[str, float]) -> dict:
+    """A message the model was unsure of: nlu_fallback, with its ranking of the intents."""
+    ranked = [{"name": "nlu_fallback", "confidence": 0.4},
+              *({"name": name, "confidence": confidence} for name, confidence in ranking)]
+    return {"event": "user", "text": "hmm",
+            "parse_data": {"intent": ranked[0], "intent_ranking": ranked, "entities": []}}
+
+
+DEFER_OR_SPLIT = unsure(("request_deferral", 0.38), ("request_instalment", 0.36), ("out_of_scope", 0.2))
+
+
+@pytest.mark.parametrize("language, titles", [
+    ("en", ["Pay later", "Split into instalments", "Something else"]),
+    ("zh", ["延期还款", "分期还款", "都不是"]),
+])
+async def test_an_unsure_message_is_asked_about_with_the_likeliest_intents(loan_db, language, titles):
+    tracker = conversation("conv-alice", ["ask_balance", DEFER_OR_SPLIT], language=language)
+    messages, events = await run_on(ActionNotUnderstood(), tracker)
+    [question] = messages
+    assert [b["title"] for b in question["buttons"]] == titles
+    assert [b["payload"] for b in question["buttons"]] == ["/request_deferral", "/request_instalment",
+                                                           "/nlu_fallback"]
+    assert events == [] and handoffs(loan_db, "conv-alice") == []
+
+
+async def test_something_else_after_the_question_asks_to_rephrase(loan_db):
+    tracker = conversation("conv-alice", [DEFER_OR_SPLIT, "nlu_fallback"])  # the tap sends /nlu_fallback
+    messages, events = await run_on(ActionNotUnderstood(), tracker)
+    assert (said(messages), events) == (["utter_please_rephrase"], [])
+    assert handoffs(loan_db, "conv-alice") == []
+
+
+async def test_not_understood_after_that_failure_goes_to_a_person(loan_db):
+    tracker = conversation("conv-alice", [DEFER_OR_SPLIT, DEFER_OR_SPLIT, "out_of_scope"])
+    messages, events = await run_on(ActionNotUnderstood(), tracker)
+    assert (said(messages), events) == (["utter_handover_not_understood"], PAUSED)
+    [handoff] = handoffs(loan_db, "conv-alice")
+    assert handoff.reason == "not_understood"
+
+
+async def test_a_tapped_guess_is_understood_and_starts_the_count_again(loan_db):
+    tracker = conversation("conv-alice", [DEFER_OR_SPLIT, "request_deferral", DEFER_OR_SPLIT])
+    messages, _ = await run_on(ActionNotUnderstood(), tracker)
+    assert "buttons" in messages[0] and messages[0]["buttons"]
+
+
+# --- a refusal to pay ----------------------------------------------------------------------------
+
+
+async def test_a_first_refusal_is_answered_with_the_options(loan_db):
+    tracker = conversation("conv-alice", ["ask_balance", "refuse_to_pay"])
+    messages, events = await run_on(ActionRefuseToPay(), tracker)
+    assert said(messages) == ["utter_refuse_to_pay"]
+    assert ConversationPaused() not in events and SlotSet("arrangement_terms", None) in events
+    assert handoffs(loan_db, "conv-alice") == []
+
+
+async def test_a_second_refusal_in_the_session_goes_to_a_person(loan_db):
+    tracker = conversation("conv-wang", ["refuse_to_pay", "ask_balance", "refuse_to_pay"], language="zh")
+    messages, events = await run_on(ActionRefuseToPay(), tracker)
+    assert said(messages) == ["utter_handover_negotiation_failed"]
+    assert events[-2:] == PAUSED
+    [handoff] = handoffs(loan_db, "conv-wang")
+    assert (handoff.reason, handoff.priority) == ("negotiation_failed", 3)
+    assert "will not pay" in handoff.summary
+
+
+async def test_a_refusal_in_an_earlier_session_does_not_count(loan_db):
+    tracker = conversation("conv-alice", ["refuse_to_pay", {"event": "session_started"}, "refuse_to_pay"])
+    messages, _ = await run_on(ActionRefuseToPay(), tracker)
+    assert said(messages) == ["utter_refuse_to_pay"]
 
 
 # --- every offer refused ----------------------------------------------------------------------

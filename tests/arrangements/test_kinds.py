@@ -255,3 +255,46 @@ def test_every_field_is_named_once_for_every_layer(kind):
         assert field.slot and field.label and field.name not in field.aliases
     slots = [f.slot for k in KINDS for f in k.fields]
     assert len(slots) == len(set(slots))
+
+
+# --- what a question offers, and how another entity fills a field ------------------------------
+
+
+def test_each_field_offers_choices_the_policy_allows_the_last_being_the_most():
+    plan, deferral, promise = INSTALMENT_PLAN, DEFERRAL, PROMISE_TO_PAY
+    assert deferral.choices(deferral.field("days"), where()) == (7, 14, 30)
+    assert plan.choices(plan.field("count"), where()) == (3, 6, 12)
+    assert plan.choices(plan.field("first_due_date"), where()) == (TODAY + timedelta(days=3),
+                                                                   TODAY + timedelta(days=7))
+    assert promise.choices(promise.field("date"), where()) == tuple(
+        TODAY + timedelta(days=n) for n in (3, 7, 14))
+    assert promise.choices(promise.field("amount"), where()) == (OWED,)
+    for kind in KINDS:
+        for field in kind.fields:
+            assert all(kind.check(field, value, where())[1] is None for value in kind.choices(field, where()))
+
+
+def test_a_short_window_offers_what_fits_in_it():
+    narrow = with_rules(CNY, "promise", horizon_days=1)
+    assert PROMISE_TO_PAY.choices(PROMISE_TO_PAY.field("date"), where(narrow)) == (TODAY + timedelta(days=1),)
+    short = with_rules(CNY, "deferral", max_days=10)
+    assert DEFERRAL.choices(DEFERRAL.field("days"), where(short)) == (7, 10)
+
+
+def test_a_date_gives_a_deferral_its_days_from_today():
+    days = DEFERRAL.field("days")
+    assert days.entities == ("duration_days", "date")
+    assert days.raw("date", (TODAY + timedelta(days=20)).isoformat(), TODAY) == 20
+    assert days.raw("duration_days", "14", TODAY) == "14"
+    assert days.raw("date", "not a date", TODAY) is None
+
+
+def test_questions_of_when_are_those_a_date_answers():
+    whens = [f.name for kind in KINDS for f in kind.fields if f.is_a_when]
+    assert whens == ["days", "first_due_date", "date"]
+
+
+def test_a_suggestion_of_days_is_shown_with_the_date_it_leads_to():
+    days = DEFERRAL.field("days")
+    assert DEFERRAL.about(days, 30, where()) == {"value": 30, "date": TODAY + timedelta(days=30)}
+    assert PROMISE_TO_PAY.about(PROMISE_TO_PAY.field("amount"), OWED, where()) == {"value": OWED}

@@ -45,3 +45,21 @@ async def test_a_closed_conversation_is_followed_by_a_new_one(database):
         session.get(Conversation, first.id).status = "closed"
     second = await store.current("b-1")
     assert second.created and second.id != first.id
+
+
+async def test_a_tap_may_send_any_button_of_the_bot_s_latest_turn_only(database):
+    store = _store(database)
+    conversation = (await store.current("b-1")).id
+    await store.add_borrower_message(conversation, "hmm")
+    [first] = await store.pending(conversation)
+    earlier = [{"title": "Yes", "payload": "/affirm"}]
+    await store.record_delivery(first.id, [ChatMessage("Shall I?", earlier)])
+    await store.add_borrower_message(conversation, "can I pay later or split it")
+    [second] = await store.pending(conversation)
+    did_you_mean = [{"title": "Pay later", "payload": "/request_deferral"}]
+    question = [{"title": "Mon 30 Nov", "payload": '/inform{"date": "2026-11-30"}'}]
+    await store.record_delivery(second.id, [ChatMessage("Did you mean?", did_you_mean),
+                                            ChatMessage("On which date?", question)])
+    await store.add_borrower_message(conversation, "/request_deferral")
+    [tap] = await store.pending(conversation)
+    assert tap.offered_payloads == {"/request_deferral", '/inform{"date": "2026-11-30"}'}

@@ -20,6 +20,24 @@ def test_one_form_with_every_kind_s_fields_in_order():
         assert DOMAIN["slots"][slot]["mappings"] == [{"type": "custom"}], slot
 
 
+def test_every_field_is_asked_by_its_own_action_with_quick_replies():
+    from actions.negotiation import ASK_ACTIONS
+    from bot.replies import names
+
+    slots = [field.slot for kind in KINDS for field in kind.fields]
+    assert [names.ask_action(slot) for slot in slots] == [
+        action for action in DOMAIN["actions"] if action.startswith("action_ask_")]
+    assert sorted(action().name() for action in ASK_ACTIONS) == sorted(names.ask_action(s) for s in slots)
+
+
+def test_the_action_server_serves_every_action_of_the_domain():
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    assert set(DOMAIN["actions"]) <= set(executor.actions)
+
+
 def test_every_kind_s_request_is_an_intent_that_is_offered():
     offered = next(rule for rule in RULES if rule["rule"] == "an arrangement is offered")
     intents = [step["intent"] for step in offered["steps"][0]["or"]]

@@ -55,7 +55,8 @@ def composed_names() -> set[str]:
 
     slots = [field.slot for kind in KINDS for field in kind.fields]
     return ({names.not_eligible(reason) for reason in REFUSAL_REASONS}
-            | {names.invalid(slot) for slot in slots} | {names.ask(slot) for slot in slots})
+            | {names.invalid(slot) for slot in slots} | {names.ask(slot) for slot in slots}
+            | {names.suggest(slot) for slot in slots})
 
 
 def test_every_response_named_in_code_exists():
@@ -79,3 +80,16 @@ def test_response_names_are_composed_in_one_place_only():
     for source in CODE:
         if source != COMPOSER:
             assert not composing.search(source.read_text(encoding="utf-8")), source
+
+
+def test_every_suggestion_is_filled_by_what_its_kind_shows_about_a_value():
+    # utter_suggest_<slot> may use the values the kind's `about` gives (a deferral's date).
+    from bot.arrangements.kinds import KINDS
+    from bot.replies import names
+    from tests.arrangements.test_kinds import where
+
+    for kind in KINDS:
+        for field in kind.fields:
+            value = kind.choices(field, where())[-1]
+            for variation in RESPONSES[names.suggest(field.slot)]:
+                assert placeholders(variation["text"]) <= set(kind.about(field, value, where())), field.slot

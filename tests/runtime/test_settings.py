@@ -60,3 +60,23 @@ def test_token_lifetimes_default_to_a_day_and_a_shift_and_can_be_set():
 def test_a_lifetime_that_is_not_a_positive_whole_number_is_refused(value):
     with pytest.raises(ValueError, match="WALLET_TOKEN_MAX_SECONDS"):
         Settings.from_env({"WALLET_TOKEN_MAX_SECONDS": value})
+
+
+@pytest.mark.parametrize("env, on", [
+    ({}, True),  # the development wallet secret: the demo chat is on
+    ({"WALLET_JWT_SECRET": DEV_JWT_SECRET}, True),  # the published value is no secret either
+    ({"WALLET_JWT_SECRET": "w" * 40}, False),  # a real secret: off unless asked for
+    ({"WALLET_JWT_SECRET": "w" * 40, "DEMO_CHAT": "1"}, True),
+    ({"WALLET_JWT_SECRET": "w" * 40, "DEMO_CHAT": " On "}, True),
+    ({"WALLET_JWT_SECRET": "w" * 40, "DEMO_CHAT": ""}, False),
+    ({"DEMO_CHAT": "0"}, False),  # off even in development
+    ({"DEMO_CHAT": "false"}, False),
+])
+def test_the_demo_chat_follows_the_wallet_secret_unless_switched(env, on):
+    assert Settings.from_env(env).demo_on is on
+
+
+@pytest.mark.parametrize("value", ["2", "y", "enable", "-1"])
+def test_a_demo_switch_that_is_neither_on_nor_off_is_refused(value):
+    with pytest.raises(ValueError, match=r"DEMO_CHAT must be 1 \(on\) or 0 \(off\)"):
+        Settings.from_env({"DEMO_CHAT": value})

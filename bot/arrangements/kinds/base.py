@@ -10,13 +10,14 @@ from __future__ import annotations
 import dataclasses
 import typing
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from bot.arrangements.eligibility import ArrangementLike, Eligibility
+from bot.arrangements.kinds.choices import choices_within
 from bot.arrangements.policy_values import Section
 from bot.loans.balance import LoanBalance
 from bot.money import MAX_AMOUNT, PLAIN_DECIMAL, quantize
@@ -92,6 +93,30 @@ READERS = {"whole": read_whole, "date": read_date, "money": read_money}
 UNREADABLE = {"whole": "not_a_number", "date": "not_a_date", "money": "not_an_amount"}
 
 
+def as_text(value: Any) -> str:
+    """A typed value as CONTRACT §2 writes it (and the form's slots keep it): "14",
+    "2026-12-07", "538.25"."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def days_until(text: str, today: date) -> int | None:
+    """The days from today to an ISO date: "pay on the 20th" as a number of days later."""
+    day = read_date(text)
+    return None if day is None else (day - today).days
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Another entity that gives a field its value, and how: a date gives a deferral its days."""
+
+    entity: str
+    read: Callable[[str, date], object]  # (the entity's normalised value, today) → the raw value
+
+
 @dataclass(frozen=True)
 class Field:
     """A value the borrower (or an agent) gives for an arrangement, named once for every layer."""
@@ -102,6 +127,7 @@ class Field:
     slot: str  # the Rasa slot the negotiation form fills (utter_ask_<slot>, utter_invalid_<slot>)
     label: str  # what the console's form calls it
     aliases: tuple[str, ...] = ()  # earlier API names still accepted
+    also: tuple[Reading, ...] = ()  # other entities that fill it in a borrower's message
 
     def read(self, raw: object) -> Any:
         """The typed value, or None when `raw` is not of this field's sort."""
@@ -110,6 +136,21 @@ class Field:
     @property
     def unreadable(self) -> str:
         return UNREADABLE[self.sort]
+
+    @property
+    def entities(self) -> tuple[str, ...]:
+        """The entities that can fill it, its own first."""
+        return (self.entity, *(reading.entity for reading in self.also))
+
+    @property
+    def is_a_when(self) -> bool:
+        """It says when the borrower pays: a vague "whenever" can answer it."""
+        return "date" in (self.sort, *self.entities)
+
+    def raw(self, entity: str, text: str, today: date) -> object:
+        """The raw value that an entity's normalised `text` gives this field."""
+        reading = next((r for r in self.also if r.entity == entity), None)
+        return text if reading is None else reading.read(text, today)
 
 
 @dataclass(frozen=True)
@@ -171,6 +212,15 @@ class Kind(ABC, Generic[T, R]):
     @abstractmethod
     def allowed(self, field: Field, situation: Situation) -> dict[str, Any]:
         """What the policy allows for the field, for a re-ask or a refusal."""
+
+    def choices(self, field: Field, situation: Situation) -> tuple[Any, ...]:
+        """The typed values a question for the field offers as quick replies, in order; the
+        last is the most the policy allows (bot/arrangements/kinds/choices.py)."""
+        return choices_within(self.allowed(field, situation))
+
+    def about(self, field: Field, value: Any, situation: Situation) -> dict[str, Any]:
+        """The values a suggestion of `value` for the field is shown with (utter_suggest_<slot>)."""
+        return {"value": value}
 
     @abstractmethod
     def terms(self, values: Mapping[str, Any], situation: Situation) -> T:

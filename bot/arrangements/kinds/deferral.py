@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.arrangements import eligibility as rules
 from bot.arrangements.eligibility import ArrangementLike, Eligibility
-from bot.arrangements.kinds.base import Due, Field, Invalid, Kind, Situation
+from bot.arrangements.kinds.base import Due, Field, Invalid, Kind, Reading, Situation, days_until
 from bot.arrangements.policy_values import Section, boolean, money, whole
 from bot.loans.balance import LoanBalance
 from bot.money import code_amount
@@ -37,7 +37,9 @@ class DeferralTerms:
     late_fees_frozen: bool
 
 
-DAYS = Field("days", "whole", entity="duration_days", slot="deferral_days", label="Days to defer")
+# "Can I pay on the 20th?" asks for the days from today to the 20th.
+DAYS = Field("days", "whole", entity="duration_days", slot="deferral_days", label="Days to defer",
+             also=(Reading("date", days_until),))
 
 
 class Deferral(Kind[DeferralTerms, DeferralRules]):
@@ -80,6 +82,9 @@ class Deferral(Kind[DeferralTerms, DeferralRules]):
 
     def allowed(self, field: Field, situation: Situation) -> dict[str, Any]:
         return {"min": 1, "max": self.rules(situation.policy).max_days}
+
+    def about(self, field: Field, value: int, situation: Situation) -> dict[str, Any]:
+        return {"value": value, "date": situation.today + timedelta(days=value)}
 
     def terms(self, values: Mapping[str, Any], situation: Situation) -> DeferralTerms:
         limits, balance, days = self.rules(situation.policy), situation.balance, values["days"]

@@ -28,7 +28,7 @@ _HOST = re.compile(r"^[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1
 
 
 async def page(request: web.Request) -> web.Response:
-    response = _file_response(PAGE, "text/html; charset=utf-8", request)
+    response = file_response(CONSOLE_DIR / PAGE, "text/html; charset=utf-8", request)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -37,7 +37,7 @@ async def static_file(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     if name not in STATIC:
         raise ApiError(404, "not found")
-    response = _file_response(name, STATIC[name], request)
+    response = file_response(CONSOLE_DIR / name, STATIC[name], request)
     response.headers["Cache-Control"] = "no-cache"  # revalidated: a new version shows at once
     return response
 
@@ -62,9 +62,11 @@ def content_security_policy(host: str | None) -> str:
     ])
 
 
-def _file_response(name: str, content_type: str, request: web.Request) -> web.Response:
+def file_response(path: Path, content_type: str, request: web.Request) -> web.Response:
+    """One of the gateway's own page files (the console's, the demo chat's) with the headers
+    that keep it to this origin."""
     # Read on every request: a few kilobytes, and an edited file shows without a restart.
-    body = (CONSOLE_DIR / name).read_bytes()
+    body = path.read_bytes()
     response = web.Response(body=body, headers={"Content-Type": content_type})
     response.headers.update({
         "Content-Security-Policy": content_security_policy(request.host),

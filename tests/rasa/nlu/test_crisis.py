@@ -1,0 +1,236 @@
+"""bot/rasa/nlu/crisis.py: a borrower in crisis is answered as `distress` whatever the model
+said; hyperbole, debt talk and plain negations are not crisis."""
+from __future__ import annotations
+
+import pytest
+import yaml
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.rasa.nlu.crisis import (
+    CRISIS_MATCH,
+    PHRASES_FILE,
+    CrisisClassifier,
+    _pattern,
+    crisis_phrase,
+    normalised,
+)
+
+CRISIS = {
+    "en": [
+        "I want to kill myself",
+        "honestly i just wanna die",
+        "I don't want to live anymore",
+        "I dont want to be here any more",
+        "everyone would be better off without me",
+        "my family is better off if I was gone, I'm a burden",
+        "I'm thinking about suicide",
+        "feeling suicidal tonight",
+        "kms",
+        "gonna unalive myself",
+        "I want to END IT ALL",
+        "there is no reason to live",
+        "i have nothing left to live for",
+        "I can't go on like this",
+        "I've been cutting myself again",
+        "I want to take all my pills",
+        "I'll jump off the bridge",
+        "im going to overdose",
+        "i feel so hopeless",
+        "I wish I was dead",
+        "I'd be better off dead",
+        "want to dieeee",
+        "I KEEP THINKING OF KILLING MYSELF",
+        "what's the point of living",
+        "I've lost the will to live",
+        "No, I want to die",
+        "suicde",
+    ],
+    "zh_hans": [
+        "我想死",
+        "我不想活了",
+        "我真的活不下去了",
+        "还不起钱，我想自杀",
+        "我想跳楼",
+        "我要割腕",
+        "想了结自己",
+        "死了一了百了",
+        "我想结束生命",
+        "我撑不下去了",
+        "我没有活下去的意义",
+        "活着没意思",
+        "我是家里的累赘",
+        "死了就不用还了",
+        "吃了一整瓶安眠药",
+        "好想死啊啊啊",
+        "想死想死想死",
+        "我 不 想 活 了",
+        "不如死了算了",
+        "有轻生的念头",
+    ],
+    "zh_hant": [
+        "我想自殺",
+        "我不想活了，活著沒意思",
+        "我真的活不下去",
+        "想輕生",
+        "想要結束自己的生命",
+        "我想跳樓",
+        "死一死算了",
+        "我是累贅",
+        "沒有活下去的理由",
+    ],
+    "yue": [
+        "我唔想生存",
+        "我真係想死咗佢",
+        "唔想再活",
+        "冇意思再活落去",
+        "我想跳樓",
+        "我想燒炭",
+        "我撐唔落去",
+        "做人好攰，唔想做人",
+        "我係個累贅",
+        "死咗就唔使還",
+        "想𠝹手",
+    ],
+    "mixed": [
+        "我好想 die",
+        "真係想die咗佢",
+        "I 想自杀",
+        "我想 kill myself",
+        "唔想 live 了",
+        "life 冇意思",
+        "i want to 死",
+        "欠太多钱 I want to end my life",
+        "我 feel 好 suicidal",
+    ],
+}
+
+NOT_CRISIS = [
+    # hardship and debt talk
+    "this debt is killing me",
+    "the interest is killing me",
+    "what's the deadline for the payment",
+    "my phone has a dead battery",
+    "please kill the card",
+    "my card is dead",
+    "I'd like a refund",
+    "delete my account",
+    "I can't pay this month",
+    "can I split my payment into instalments",
+    "this loan is financial suicide",
+    # Chinese hyperbole and everyday phrases
+    "手机死机了",
+    "死活不给我退款",
+    "笑死",
+    "笑死我了",
+    "累死了",
+    "烦死了",
+    "急死了",
+    "气死我了",
+    "我想死你了",
+    "跳楼价",
+    "我不想活动",
+    "还款日是哪天",
+    "我想分期还款",
+    "我要退款",
+    "注销账户",
+    "手機死機咗",
+    "攰死我",
+    "我想diet",
+]
+
+NEGATED = [
+    "I'm not suicidal",
+    "im not suicidal, just broke",
+    "I am not going to kill myself",
+    "I would never kill myself",
+    "I don't want to die",
+    "no suicidal thoughts",
+    "I have never thought of suicide",
+    "我没有想死",
+    "我不想死",
+    "我没想过自杀",
+    "我从来没有想过要自杀",
+    "我不会自杀的，放心",
+    "我沒有想自殺",
+    "我唔會自殺",
+    "我冇諗過死咗佢",
+    "I'm not 想死",
+]
+
+
+@pytest.mark.parametrize(("language", "text"), [(language, text) for language, texts in CRISIS.items()
+                                                  for text in texts])
+def test_crisis_in_every_language_is_found(language, text):
+    assert crisis_phrase(text) is not None, f"{language}: {text}"
+
+
+@pytest.mark.parametrize("text", NOT_CRISIS)
+def test_hyperbole_and_wallet_talk_are_not_crisis(text):
+    assert crisis_phrase(text) is None
+
+
+@pytest.mark.parametrize("text", NEGATED)
+def test_a_plainly_negated_phrase_is_not_crisis(text):
+    assert crisis_phrase(text) is None
+
+
+def test_a_negation_covers_only_its_own_phrase():
+    assert crisis_phrase("我不想死，但是活不下去了") == "活不下去"
+    assert crisis_phrase("I'm not okay, I want to die") == "want to die"
+    assert crisis_phrase("i don't want to live") is not None  # the negation is the phrase
+
+
+def test_the_match_is_the_phrase_as_written_in_the_lexicon():
+    assert crisis_phrase("I'm going to KILL MYSELF!!!") == "kill myself"
+    assert crisis_phrase("我真係唔想再活落去") == "唔想再活落去"
+
+
+def test_normalisation():
+    assert normalised("I DON'T wanna  live ANY MORE!!!") == "i do not want to live anymore"
+    assert normalised("我 不想 活了。。。") == "我不想活了"
+    assert normalised("活著沒意思") == "活着没意思"
+    assert normalised("想 die 啊") == "想die啊"
+
+
+def test_every_phrase_is_listed_once_and_matches_itself():
+    document = yaml.safe_load(PHRASES_FILE.read_text(encoding="utf-8"))
+    phrases = [phrase for texts in document["phrases"].values() for phrase in texts]
+    assert all(isinstance(phrase, str) for phrase in phrases)
+    patterns = [_pattern(phrase) for phrase in phrases]
+    assert len(set(patterns)) == len(patterns)
+    for phrase in phrases:
+        if "*" not in phrase:
+            assert crisis_phrase(phrase) is not None, phrase
+
+
+def classifier(tmp_path) -> CrisisClassifier:
+    return CrisisClassifier.create(CrisisClassifier.get_default_config(), LocalModelStorage(tmp_path),
+                                   Resource("crisis"), ExecutionContext(None, "test"))
+
+
+def parsed(text: str) -> Message:
+    """A message as FallbackClassifier leaves it: the model was unsure."""
+    ranking = [{"name": "nlu_fallback", "confidence": 1.0}, {"name": "ask_balance", "confidence": 0.31},
+               {"name": "distress", "confidence": 0.22}]
+    return Message(data={"text": text, "intent": ranking[0], "intent_ranking": ranking})
+
+
+def test_the_component_puts_distress_on_top_and_says_why(tmp_path):
+    [message] = classifier(tmp_path).process([parsed("欠太多了，我真的不想活了")])
+    assert message.get("intent") == {"name": "distress", "confidence": 1.0}
+    assert [ranked["name"] for ranked in message.get("intent_ranking")] == \
+        ["distress", "nlu_fallback", "ask_balance"]
+    assert message.get(CRISIS_MATCH) == "不想活"
+    assert message.as_dict(only_output_properties=True)["intent"]["name"] == "distress"
+    assert message.as_dict(only_output_properties=True)[CRISIS_MATCH] == "不想活"
+
+
+def test_the_component_leaves_other_messages_alone(tmp_path):
+    messages = [parsed("this debt is killing me"), parsed("I'm not suicidal"), Message(data={"text": ""})]
+    before = [dict(message.data) for message in messages]
+    classifier(tmp_path).process(messages)
+    assert [message.data for message in messages] == before
+    assert all(message.get(CRISIS_MATCH) is None for message in messages)
