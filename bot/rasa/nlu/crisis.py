@@ -5,7 +5,8 @@ after DIETClassifier and FallbackClassifier; a message with a crisis phrase (cri
 wanting to die, suicide, self-harm, no reason to live … in English, Chinese and Cantonese) gets
 the intent `distress` with confidence 1.0, at the top of the ranking, and `crisis_match` names
 the phrase. A phrase right after a plain negation ("I'm not suicidal", 我没有想死) does not count,
-and hyperbole (笑死, 想死你了, "financial suicide") is blanked out first.
+and hyperbole (笑死, 想死你了, "financial suicide") is blanked out first. A means named plainly
+(pills saved up, a rope, 安眠药) does not count in a purchase question ("refund for the pills").
 """
 from __future__ import annotations
 
@@ -44,8 +45,9 @@ _WORDS = {
     "dont": "do not", "doesnt": "does not", "didnt": "did not", "isnt": "is not",
     "arent": "are not", "wasnt": "was not", "werent": "were not", "wouldnt": "would not",
     "couldnt": "could not", "shouldnt": "should not", "havent": "have not", "hasnt": "has not",
-    "hadnt": "had not", "aint": "am not", "cant": "can not", "canot": "can not",
-    "wont": "will not", "im": "i am", "ive": "i have", "wana": "want to", "gona": "going to",
+    "hadnt": "had not", "aint": "am not", "cant": "can not", "cannot": "can not", "canot": "can not",
+    "wont": "will not", "im": "i am", "ive": "i have", "wanna": "want to", "wana": "want to",
+    "gonna": "going to", "gona": "going to",
     "tryna": "trying to", "dnt": "do not", "dun": "do not", "wan": "want", "b": "be",
     "theres": "there is", "thats": "that is", "whats": "what is", "u": "you", "ur": "your",
     "2": "to", "myslef": "myself",
@@ -55,11 +57,13 @@ _PHRASES = {"any more": "anymore", "my self": "myself", "me self": "myself"}
 
 def normalised(text: str) -> str:
     """Lower case, Simplified, apostrophes dropped, punctuation a clause break (","), runs of
-    one character collapsed, no spaces next to Chinese, texted forms spelt out."""
+    one character collapsed (a Chinese character repeated, a letter three times or more: "noose"
+    and "nose" stay apart), no spaces next to Chinese, texted forms spelt out."""
     text = to_simplified(text).lower().replace("著", "着")
     text = re.sub(r"['’‘`´]", "", text)
     text = "".join(_plain(char) for char in text)
-    text = re.sub(r"(.)\1+", r"\1", text)
+    text = re.sub(rf"([{_HAN}])\1+|([^{_HAN}])\2{{2,}}", lambda run: run[0][0], text)
+    text = re.sub(r" +", " ", text)
     text = re.sub(r" ?, ?", ",", text)
     text = re.sub(rf"(?<=[{_HAN}]) | (?=[{_HAN}])", "", text).strip(" ,")
     text = re.sub(r"[a-z0-9]+", lambda word: _WORDS.get(word[0], word[0]), text)
@@ -74,9 +78,14 @@ def _plain(char: str) -> str:
     return "," if unicodedata.category(char)[0] in "PS" else char
 
 
+Phrases = tuple[tuple[str, re.Pattern[str]], ...]  # (the phrase as written, its pattern)
+
+
 @dataclass(frozen=True)
 class Lexicon:
-    phrases: tuple[tuple[str, re.Pattern[str]], ...]  # (the phrase as written, its pattern)
+    phrases: Phrases
+    means: Phrases  # a means named plainly: not counted in a message about a purchase
+    shopping: re.Pattern[str]
     not_crisis: re.Pattern[str]
     negated: re.Pattern[str]  # matches the end of the text before a negated phrase
 
@@ -84,22 +93,38 @@ class Lexicon:
         """The first crisis phrase in `text` not right after a negation (the longest of those
         starting there), else None."""
         text = self.not_crisis.sub(",", normalised(text))
+        phrases = self.phrases if self.shopping.search(text) else self.phrases + self.means
         found = [(match.start(), -len(match[0]), phrase)
-                 for phrase, pattern in self.phrases
+                 for phrase, pattern in phrases
                  for match in pattern.finditer(text)
                  if not self.negated.search(text[:match.start()])]
         return min(found)[2] if found else None
 
 
+def variants(phrase: str) -> list[str]:
+    """The wordings of a phrase: "wish i (was|were) dead" is "wish i was dead" or "wish i were
+    dead"; an empty choice, "(just|)", leaves the word out."""
+    group = re.search(r"\(([^()]*)\)", phrase)
+    if group is None:
+        return [phrase]
+    return [variant for choice in group[1].split("|")
+            for variant in variants(phrase[:group.start()] + choice + phrase[group.end():])]
+
+
 def _pattern(phrase: str) -> str:
-    """The regular expression of a phrase: `*` a short gap, Latin words matched whole."""
+    """The regular expression of a phrase: `(a|b)` a choice, `*` a short gap with no negation
+    in it ("wish i * dead" is not "wish i was not dead"), Latin words matched whole."""
+    return "|".join(_wording(variant) for variant in variants(phrase))
+
+
+def _wording(phrase: str) -> str:
     parts = [normalised(part) for part in phrase.split("*")]
     chinese = re.search(f"[{_HAN}]", "".join(parts))
-    gap = r"[^,]{0,4}" if chinese else r" (?:[^ ,]+ ){0,3}"
+    gap = r"[^,不没未别唔冇]{0,4}" if chinese else r" (?:(?!(?:not|never|no) )[^ ,]+ ){0,3}"
     body = gap.join(re.escape(part) for part in parts)
     start = r"(?<![a-z0-9])" if _LATIN.match(parts[0][:1]) else ""
     end = r"(?![a-z0-9])" if _LATIN.match(parts[-1][-1:]) else ""
-    return start + body + end
+    return f"(?:{start}{body}{end})"
 
 
 def _alternatives(words: list[str]) -> str:
@@ -109,17 +134,23 @@ def _alternatives(words: list[str]) -> str:
 @cache
 def lexicon(path: Path = PHRASES_FILE) -> Lexicon:
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    phrases = [phrase for language in document["phrases"].values() for phrase in language]
     negations = document["negations"]
     english = (rf"(?<![a-z0-9])(?:{_alternatives(negations['en'])})"
                rf"(?: (?:{_alternatives(negations['en_fillers'])})){{0,4}} ?$")
     chinese = (rf"(?:{_alternatives(negations['zh'])})"
                rf"(?:{_alternatives(negations['zh_fillers'])}){{0,3}}$")
     return Lexicon(
-        phrases=tuple((str(phrase), re.compile(_pattern(str(phrase)))) for phrase in phrases),
+        phrases=_compiled(document["phrases"]),
+        means=_compiled(document["means"]),
+        shopping=re.compile("|".join(_pattern(str(word)) for word in document["shopping"])),
         not_crisis=re.compile("|".join(_pattern(str(phrase)) for phrase in document["not_crisis"])),
         negated=re.compile(f"{english}|{chinese}"),
     )
+
+
+def _compiled(languages: dict[str, list[str]]) -> Phrases:
+    return tuple((str(phrase), re.compile(_pattern(str(phrase))))
+                 for phrases in languages.values() for phrase in phrases)
 
 
 def crisis_phrase(text: str) -> str | None:

@@ -16,6 +16,7 @@ from bot.rasa.nlu.crisis import (
     _pattern,
     crisis_phrase,
     normalised,
+    variants,
 )
 
 CRISIS = {
@@ -47,6 +48,26 @@ CRISIS = {
         "I've lost the will to live",
         "No, I want to die",
         "suicde",
+        # die / dying / dead / death in any word order
+        "just let me die", "I'd rather be dead", "I wish I were dead", "i want to be dead",
+        "i should just die", "dying is the only way", "the only way out is death",
+        "no way out but dying", "death would be a relief", "i want to just die",
+        # a means stated plainly
+        "I have pills saved up", "the pills are in front of me", "I have a rope",
+        "I have a noose ready", "I have a plan and the pills", "thinking of jumping off the bridge",
+        "jumping from the roof tonight", "I'll jump in front of a train",
+        "gonna step in front of a car", "razor blade to my wrist", "gun to my head",
+        # not existing, not waking up
+        "i keep thinking about not existing", "i want to stop existing",
+        "i want to disappear forever", "i hope i don't wake up",
+        "i want to go to sleep and never wake up", "i won't be here tomorrow",
+        "I just want to not exist",
+        # hopelessness about living
+        "what's the point of living", "what is the point of anything anymore",
+        "whats the point of going on", "what's the use of living", "no reason to keep going",
+        "life is not worth it", "why am i even alive", "my life is worthless",
+        # goodbye, a last message
+        "this is my last message", "goodbye forever", "tell my family i'm sorry",
     ],
     "zh_hans": [
         "我想死",
@@ -69,6 +90,12 @@ CRISIS = {
         "我 不 想 活 了",
         "不如死了算了",
         "有轻生的念头",
+        "死了算了", "死了一了百了", "不如死了", "让我去死吧", "死是唯一的出路",
+        "我准备了安眠药", "吃了一瓶药", "绳子准备好了", "我想跳下去", "卧轨", "烧炭", "割脉",
+        "从楼顶跳下去", "我存了好多药",
+        "我不想存在了", "消失算了", "想永远睡下去", "睡着了就不要再醒",
+        "活着有什么意思", "活着没意义", "活下去还有什么意义", "为什么还要活着",
+        "永别了", "我写好了遗书", "帮我跟家人说声对不起",
     ],
     "zh_hant": [
         "我想自殺",
@@ -80,6 +107,7 @@ CRISIS = {
         "死一死算了",
         "我是累贅",
         "沒有活下去的理由",
+        "生無可戀", "食安眠藥", "燒炭", "活著有什麼意思", "永別了",
     ],
     "yue": [
         "我唔想生存",
@@ -93,6 +121,7 @@ CRISIS = {
         "我係個累贅",
         "死咗就唔使還",
         "想𠝹手",
+        "死咗佢算", "做人冇意思", "我唔想醒", "跳落去", "唔想再存在", "點解仲要活",
     ],
     "mixed": [
         "我好想 die",
@@ -139,6 +168,18 @@ NOT_CRISIS = [
     "手機死機咗",
     "攰死我",
     "我想diet",
+    # death words and wallet talk
+    "what's the deadline", "the card died on me", "my phone died during the call",
+    "what's the point of paying if the fee keeps growing", "what's the point of this fee",
+    "is there any point in paying early", "I'd rather pay now", "I'd rather pay by card",
+    "I did not wake up in time for the call", "this account does not exist",
+    "I wish this debt did not exist",
+    # a means word in a purchase
+    "can I get a refund for the pills I bought", "I was charged twice for the tablets",
+    "train ticket refund", "I ordered a rope from your shop and it never arrived",
+    "the rope I bought is too short, refund please", "my medication is ready for pickup",
+    "安眠药退款", "我买的绳子退货", "火车票退款", "药店买药的扣款不对",
+    "死期存款到期了", "生活有希望了", "活着有意义", "跳绳", "笑死我了，死活不给",
 ]
 
 NEGATED = [
@@ -179,7 +220,7 @@ def test_a_plainly_negated_phrase_is_not_crisis(text):
 
 def test_a_negation_covers_only_its_own_phrase():
     assert crisis_phrase("我不想死，但是活不下去了") == "活不下去"
-    assert crisis_phrase("I'm not okay, I want to die") == "want to die"
+    assert crisis_phrase("I'm not okay, I want to die") is not None
     assert crisis_phrase("i don't want to live") is not None  # the negation is the phrase
 
 
@@ -197,13 +238,19 @@ def test_normalisation():
 
 def test_every_phrase_is_listed_once_and_matches_itself():
     document = yaml.safe_load(PHRASES_FILE.read_text(encoding="utf-8"))
-    phrases = [phrase for texts in document["phrases"].values() for phrase in texts]
+    phrases = [phrase for section in ("phrases", "means") for texts in document[section].values()
+               for phrase in texts]
     assert all(isinstance(phrase, str) for phrase in phrases)
     patterns = [_pattern(phrase) for phrase in phrases]
     assert len(set(patterns)) == len(patterns)
-    for phrase in phrases:
-        if "*" not in phrase:
-            assert crisis_phrase(phrase) is not None, phrase
+    for wording in [wording for phrase in phrases if "*" not in phrase for wording in variants(phrase)]:
+        assert crisis_phrase(wording) is not None, wording
+
+
+def test_a_phrase_has_choices():
+    assert variants("wish i (was|were) dead") == ["wish i was dead", "wish i were dead"]
+    assert variants("(just|) die (now|)") == ["just die now", "just die ", " die now", " die "]
+    assert crisis_phrase("i wish i was not dead") is None  # a gap holds no negation
 
 
 def classifier(tmp_path) -> CrisisClassifier:
