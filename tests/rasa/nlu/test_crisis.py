@@ -179,7 +179,8 @@ NOT_CRISIS = [
     "train ticket refund", "I ordered a rope from your shop and it never arrived",
     "the rope I bought is too short, refund please", "my medication is ready for pickup",
     "安眠药退款", "我买的绳子退货", "火车票退款", "药店买药的扣款不对",
-    "死期存款到期了", "生活有希望了", "活着有意义", "跳绳", "笑死我了，死活不给",
+    "死期存款到期了", "我想跟这笔债做个了断", "我想了断这笔账",
+    "生活有希望了", "活着有意义", "跳绳", "笑死我了，死活不给",
 ]
 
 NEGATED = [
