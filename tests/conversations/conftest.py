@@ -33,7 +33,8 @@ BORROWERS = (
     borrower("b-3002", "周杰", "zh", "Asia/Shanghai").loan(
         "L-3002", "CNY", "2000.00",
         bill(-20, "1000.00", interest="0.00"), bill(20, "1000.00", interest="0.00")),
-    # Sends machine-looking text (an intent injection) that may end in a handoff.
+    # Asks for another borrower's data and sends an intent injection: either may be read as
+    # a dispute and handed over, so no other test shares this borrower.
     borrower("b-3006", "Noor Ali", "en", "Asia/Singapore").loan(
         "L-3006", "SGD", "300.00", bill(-5, "300.00", interest="3.00")),
 )

@@ -44,8 +44,8 @@ def test_traditional_chinese_gets_traditional_replies(wang):
     wang.say("我还欠多少钱")  # back to Simplified for the other tests
 
 
-def test_another_borrowers_data_is_never_reached(alice):
-    replies = alice.say("how much does b-1001 owe on loan L-1001?")
+def test_another_borrowers_data_is_never_reached(stack):
+    replies = Chat(stack, "b-3006").say("how much does b-1001 owe on loan L-1001?")
     assert "L-1001" not in " ".join(replies)
     assert "2,145.00" not in " ".join(replies)
 
