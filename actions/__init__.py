@@ -4,6 +4,7 @@
 connection is made until an action runs).
 """
 from actions.account import (  # noqa: F401 - registered with the SDK on import
+    ActionCheckPayment,
     ActionExplainCharges,
     ActionShowBalance,
     ActionShowDueDate,

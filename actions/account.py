@@ -11,13 +11,17 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.context import ServiceUnavailable, borrower_id, in_transaction, language, send
+from bot.clock import utcnow
+from bot.ledger.payments import WalletPayment, paid_since
 from bot.loans.accounts import Account, load_account
 from bot.replies.account import (
     Reply,
     balance_replies,
     charges_replies,
+    claim_paid_replies,
     due_date_replies,
     payment_method_replies,
+    recent_since,
 )
 
 
@@ -76,3 +80,33 @@ class ActionShowPaymentMethods(AccountAction):
         return "action_show_payment_methods"
 
     replies = staticmethod(payment_method_replies)
+
+
+class ActionCheckPayment(Action):
+    """"I already paid": checked against the payments the wallet reported (bot/ledger)."""
+
+    def name(self) -> str:
+        return "action_check_payment"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        try:
+            found = await in_transaction(lambda session: _account_and_payments(session, tracker))
+        except ServiceUnavailable:
+            dispatcher.utter_message(response="utter_service_unavailable")
+            return []
+        if found is None:
+            dispatcher.utter_message(response="utter_no_account")
+            return []
+        account, payments = found
+        send(dispatcher, claim_paid_replies(account, payments, language(tracker)))
+        return []
+
+
+def _account_and_payments(session: Session, tracker: Tracker
+                          ) -> tuple[Account, list[WalletPayment]] | None:
+    account = _account(session, tracker)
+    if account is None:
+        return None
+    return account, paid_since(session, account.borrower_id, recent_since(utcnow()))

@@ -2,7 +2,8 @@
 
 `record(session, actor, action, …)` is the one way anything is written to `audit_events`, in
 the caller's transaction (so a record exists exactly when what it describes happened).
-Actors: `BOT`, `SYSTEM`, `borrower(id)`, `agent(username)`.
+Actors: `BOT`, `SYSTEM`, `WALLET` (the wallet's ledger, reporting payments), `borrower(id)`,
+`agent(username)`.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bot.db.models import AuditEvent
 
 BOT = "bot"
 SYSTEM = "system"
+WALLET = "wallet"
 
 
 def borrower(borrower_id: str) -> str:

@@ -6,6 +6,7 @@ replies converted with OpenCC (Simplified to Traditional, Taiwan/Hong Kong phras
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 import opencc
@@ -27,6 +28,14 @@ def to_simplified(text: str) -> str:
 
 def to_traditional(text: str) -> str:
     return _converter("s2t").convert(text)
+
+
+def comparable(text: str) -> str:
+    """A sentence as sentences are compared for sameness (is an evaluation sentence trained
+    on?): lower case, Simplified, no whitespace or punctuation."""
+    text = to_simplified(str(text).lower())
+    return "".join(char for char in text
+                   if not char.isspace() and not unicodedata.category(char).startswith("P"))
 
 
 def detect_script(text: str) -> str | None:

@@ -6,7 +6,8 @@ the lender can fix the file without reading code. Money is exact: bare YAML deci
 (floats) are refused with their literal text, amounts are written as quoted strings.
 
 The sections are each arrangement kind's own (bot/arrangements/kinds/: `deferral`,
-`instalment`, `promise`), plus `review`.
+`instalment`, `promise`), plus `review` and `payments` (the order a payment pays a bill's
+components in: bot/ledger/order.py).
 """
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from typing import Any
 import yaml
 
 from bot.arrangements.kinds import KINDS
-from bot.arrangements.policy_values import FloatText, PolicyError, Section, whole
+from bot.arrangements.policy_values import FloatText, PolicyError, Section, one_of, whole
+from bot.ledger import order
 
 __all__ = ["DEFAULT_PATH", "Policy", "PolicyBook", "PolicyError", "ReviewPolicy", "load_policy",
            "parse_policy"]
@@ -30,14 +32,26 @@ DEFAULT_PATH = Path(__file__).resolve().parents[2] / "policy.yml"
 CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 
 
+ON_BROKEN = ("restore_original_schedule",)  # the bills fall due by their own dates again
+FROZEN_FEES = ("waived", "charged")  # the late fees frozen while a broken one ran
+
+
 @dataclass(frozen=True)
 class ReviewPolicy:
     grace_days: int  # days after a due date before a payment counts as missed
+    on_broken: str  # what a broken deferral or plan leaves: ON_BROKEN
+    late_fees_frozen_when_broken: str  # FROZEN_FEES: waived stay waived, or charged back
+
+    @property
+    def charges_back(self) -> bool:
+        return self.late_fees_frozen_when_broken == "charged"
 
 
 SECTIONS: tuple[Section, ...] = (
     *(kind.policy for kind in KINDS),
-    Section("review", {"grace_days": whole(0, 60)}, ReviewPolicy),
+    Section("review", {"grace_days": whole(0, 60), "on_broken": one_of(*ON_BROKEN),
+                       "late_fees_frozen_when_broken": one_of(*FROZEN_FEES)}, ReviewPolicy),
+    order.SECTION,
 )
 
 
@@ -52,6 +66,10 @@ class Policy:
     @property
     def review(self) -> ReviewPolicy:
         return self.sections["review"]
+
+    @property
+    def payments(self) -> order.PaymentsPolicy:
+        return self.sections[order.SECTION.name]
 
     def __getattr__(self, name: str) -> Any:
         sections = self.__dict__.get("sections", {})

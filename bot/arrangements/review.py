@@ -1,12 +1,17 @@
-"""The daily review: was each active arrangement kept or broken? Judged from the payments
-table, in the borrower's calendar, allowing `review.grace_days` after each due date.
+"""Was an active arrangement kept or broken? Judged from the payments table, in the
+borrower's calendar, allowing `review.grace_days` after each due date: by the daily review
+for every arrangement, and by a payment's own transaction for its loan's (bot/ledger/), with
+the one judgment, `review_arrangement`.
 
 Every kind has a schedule of payments (a promise or a deferral: one; a plan: its
-instalments). An arrangement is broken as soon as a payment's date + grace has passed with the
-payments since it was made short of the cumulative amount due by then; kept once the whole
-schedule is paid. A broken one of a kind `flagged_when_broken` (a plan, a promise) means
-talking again would not help: the borrower's next chat goes to a person
-(`Borrower.needs_agent_reason`).
+instalments), and payments count toward it by the one counting of
+bot/arrangements/progress.py. An arrangement is broken as soon as a due date + grace has
+passed with that due not paid by then; kept once the whole schedule is paid. A broken one of
+a kind `flagged_when_broken` (a plan, a promise) means talking again would not help: the
+borrower's next chat goes to a person (`Borrower.needs_agent_reason`). When one ends, the
+bills it covered fall due by their own dates again, and the late fees it froze stay waived
+(policy.yml `review.on_broken`, `review.late_fees_frozen_when_broken`:
+bot/arrangements/coverage.py).
 """
 from __future__ import annotations
 
@@ -19,16 +24,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import audit
-from bot.arrangements.kinds import kind_named, kind_of
-from bot.arrangements.policy import PolicyBook
+from bot.arrangements import coverage
+from bot.arrangements.kinds import kind_named
+from bot.arrangements.policy import PolicyBook, ReviewPolicy
+from bot.arrangements.progress import PaymentLine, dues_counted, paid_by, payments_toward
 from bot.arrangements.service import terms_of
 from bot.clock import today_in
-from bot.db.models import Arrangement, Payment
+from bot.db.models import Arrangement
 
 ZERO = Decimal(0)
 NEGOTIATION_FAILED = "negotiation_failed"
-
-PaymentLine = tuple[date, Decimal]  # (day received in the borrower's time zone, amount)
 
 
 def review_arrangements(session: Session, book: PolicyBook, today: date | None = None) -> dict[str, int]:
@@ -37,54 +42,44 @@ def review_arrangements(session: Session, book: PolicyBook, today: date | None =
     counts = {"kept": 0, "broken": 0, "active": 0}
     active = select(Arrangement).where(Arrangement.status == "active").order_by(Arrangement.created_at)
     for arrangement in session.execute(active.with_for_update()).scalars().all():
-        loan, borrower = arrangement.loan, arrangement.loan.borrower
-        day = today or today_in(borrower.timezone)
-        grace = book.for_currency(loan.currency).review.grace_days
-        payments = _payments(session, arrangement, borrower.timezone, day)
-        outcome = judge(terms_of(arrangement), payments, grace, day)
-        if outcome is not None:
-            _settle(session, arrangement, outcome, day)
-        counts[outcome or "active"] += 1
+        counts[review_arrangement(session, arrangement, book, today) or "active"] += 1
     return counts
+
+
+def review_arrangement(session: Session, arrangement: Arrangement, book: PolicyBook,
+                       today: date | None = None, *, payment_id: str | None = None) -> str | None:
+    """Judges one active arrangement as of `today` (default: the borrower's) and settles it,
+    audited, when the judgment is final; returns it ("kept", "broken", or None: still running).
+    `payment_id`: the payment that prompted the review, named in the audit record."""
+    loan, borrower = arrangement.loan, arrangement.loan.borrower
+    day = today or today_in(borrower.timezone)
+    policy = book.for_currency(loan.currency).review
+    payments = payments_toward(session, arrangement, borrower.timezone, day)
+    outcome = judge(terms_of(arrangement), payments, policy.grace_days, day)
+    if outcome is not None:
+        _settle(session, arrangement, outcome, day, payment_id, policy)
+    return outcome
 
 
 def judge(terms: Any, payments: Iterable[PaymentLine], grace_days: int, today: date) -> str | None:
     """"kept", "broken", or None while it is still running (`terms`: a kind's typed terms)."""
     payments = list(payments)
-    deadlines = _deadlines(terms)
-    for due, owed in deadlines:
-        last_day = due + timedelta(days=grace_days)
-        if today > last_day and _paid_by(payments, last_day) < owed:
+    dues = dues_counted(terms, ZERO)
+    for n, due in enumerate(dues):
+        last_day = due.due_date + timedelta(days=grace_days)
+        if today > last_day and dues_counted(terms, paid_by(payments, last_day))[n].left > ZERO:
             return "broken"
-    return "kept" if _paid_by(payments, today) >= deadlines[-1][1] else None
+    return "kept" if all(due.left <= ZERO for due in dues_counted(terms, paid_by(payments, today))) else None
 
 
-def _deadlines(terms: Any) -> list[tuple[date, Decimal]]:
-    """(due date, amount that must have been paid in total by then)."""
-    deadlines, total = [], ZERO
-    for due in kind_of(terms).schedule(terms):
-        total += due.amount
-        deadlines.append((due.due_date, total))
-    return deadlines
-
-
-def _paid_by(payments: list[PaymentLine], day: date) -> Decimal:
-    return sum((amount for received, amount in payments if received <= day), ZERO)
-
-
-def _payments(session: Session, arrangement: Arrangement, timezone: str, today: date) -> list[PaymentLine]:
-    rows = session.execute(
-        select(Payment.received_at, Payment.amount).where(
-            Payment.loan_id == arrangement.loan_id, Payment.received_at >= arrangement.created_at
-        )
-    ).all()
-    lines = [(today_in(timezone, received_at), amount) for received_at, amount in rows]
-    return [line for line in lines if line[0] <= today]  # a review "as of" a past day ignores later ones
-
-
-def _settle(session: Session, arrangement: Arrangement, outcome: str, today: date) -> None:
+def _settle(session: Session, arrangement: Arrangement, outcome: str, today: date,
+            payment_id: str | None, policy: ReviewPolicy) -> None:
     arrangement.status = outcome
+    # on_broken is restore_original_schedule (the only choice): ended, it covers no bill.
+    coverage.settle(session, arrangement, charged_back=outcome == "broken" and policy.charges_back)
     details = {"arrangement_id": arrangement.id, "type": arrangement.type, "reviewed_on": today.isoformat()}
+    if payment_id is not None:
+        details["payment_id"] = payment_id
     borrower = arrangement.loan.borrower
     if outcome == "broken" and kind_named(arrangement.type).flagged_when_broken:
         borrower.needs_agent_reason = NEGOTIATION_FAILED

@@ -1,9 +1,8 @@
 """Recording arrangements: once per confirmation, at most one active per loan.
 
 Two confirmations can arrive at once (a double tap, a retry, two devices). The loan row is
-locked for the transaction (SELECT … FOR UPDATE on PostgreSQL; on SQLite a no-op UPDATE
-takes the database's write lock first, which is what BEGIN IMMEDIATE would do), then the
-rules are re-checked. The partial unique index `uq_arrangements_one_active_per_loan` and
+locked for the transaction (bot/loans/locking.py: as a payment's recording locks it too),
+then the rules are re-checked. The partial unique index `uq_arrangements_one_active_per_loan` and
 the unique idempotency key back this up for any writer that skips the lock.
 """
 from __future__ import annotations
@@ -12,17 +11,19 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import audit
+from bot.arrangements import coverage
 from bot.arrangements.eligibility import ArrangementRecord, Eligibility
 from bot.arrangements.kinds import Kind, kind_named, kind_of
 from bot.arrangements.policy import PolicyBook
-from bot.clock import utcnow
+from bot.clock import today_in, utcnow
 from bot.db.models import Arrangement, Loan
 from bot.loans.accounts import balance_of
+from bot.loans.locking import lock_loan
 
 
 class NotEligible(Exception):
@@ -40,7 +41,7 @@ def create_arrangement(
     `terms` are a kind's typed terms. Raises NotEligible("active_arrangement" |
     "collection_hold"), LookupError for no such loan."""
     kind = kind_of(terms)
-    loan = _lock_loan(session, loan_id)
+    loan = lock_loan(session, loan_id)
     existing = _by_key(session, idempotency_key, loan_id)
     if existing is not None:
         return existing, False
@@ -59,6 +60,9 @@ def create_arrangement(
         if existing is not None:
             return existing, False
         raise NotEligible("active_arrangement") from None
+    if kind.reschedules:  # under the loan's lock: the bills overdue now are the ones it covers
+        coverage.cover(session, arrangement, today_in(loan.borrower.timezone, arrangement.created_at),
+                       freeze_late_fees=kind.freezes_late_fees(terms))
     _audit(session, created_by, "arrangement_created", loan, arrangement, {"terms": arrangement.terms})
     return arrangement, True
 
@@ -68,11 +72,12 @@ def cancel_arrangement(session: Session, arrangement_id: str, *, actor: str, rea
     arrangement = session.get(Arrangement, arrangement_id)
     if arrangement is None:
         raise LookupError(f"no arrangement {arrangement_id}")
-    loan = _lock_loan(session, arrangement.loan_id)
+    loan = lock_loan(session, arrangement.loan_id)
     session.refresh(arrangement)
     if arrangement.status != "active":
         raise NotEligible("not_active", {"status": arrangement.status})
     arrangement.status = "cancelled"
+    coverage.settle(session, arrangement, charged_back=False)  # an agent undid it: not the borrower's doing
     _audit(session, actor, "arrangement_cancelled", loan, arrangement, {"reason": reason})
     return arrangement
 
@@ -94,27 +99,13 @@ def eligibility_of(session: Session, loan_id: str, kind: Kind[Any, Any], book: P
     loan = session.get(Loan, loan_id)
     if loan is None:
         raise LookupError(f"no loan {loan_id}")
-    return kind.eligibility(balance_of(loan, today), history_of(session, loan_id),
+    return kind.eligibility(balance_of(session, loan, today), history_of(session, loan_id),
                             book.for_currency(loan.currency), today, on_hold=loan.collection_hold)
 
 
 def terms_of(arrangement: Arrangement) -> Any:
     """The arrangement's typed terms (its kind's), from the JSON kept in the database."""
     return kind_named(arrangement.type).from_json(arrangement.terms)
-
-
-def _lock_loan(session: Session, loan_id: str) -> Loan:
-    if session.get_bind().dialect.name == "sqlite":
-        # Writing first makes this transaction SQLite's one writer (busy_timeout queues the
-        # others), so that what is read next cannot be changed by another before we commit.
-        session.execute(update(Loan).where(Loan.id == loan_id).values(updated_at=Loan.updated_at)
-                        .execution_options(synchronize_session=False))
-    loan = session.execute(
-        select(Loan).where(Loan.id == loan_id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-    if loan is None:
-        raise LookupError(f"no loan {loan_id}")
-    return loan
 
 
 def _by_key(session: Session, key: str | None, loan_id: str) -> Arrangement | None:

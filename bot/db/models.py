@@ -84,22 +84,45 @@ class Bill(Base):
     principal = Column(Money(), nullable=False)
     interest = Column(Money(), nullable=False, default=0)
     late_fee = Column(Money(), nullable=False, default=0)
+    # What was paid before the ledger's own payments (a fixture's `paid`); `paid` is that plus
+    # every payment allocation to the bill (bot/ledger/), kept so in the payment's transaction.
+    opening_paid = Column(Money(), nullable=False, default=0, server_default="0")
     paid = Column(Money(), nullable=False, default=0)
 
     loan = relationship("Loan", back_populates="bills")
 
 
 class Payment(Base):
+    """A repayment the wallet reported (CONTRACT §7), recorded once: its `payment_id` is the
+    wallet's own, unique, so that a repeated report can never count twice."""
+
     __tablename__ = "payments"
+    __table_args__ = (UniqueConstraint("payment_id", name="uq_payments_payment_id"),)
 
     id = Column(Integer, primary_key=True, autoincrement=True)
+    payment_id = Column(String(128), nullable=False)
+    borrower_id = Column(String(64), ForeignKey("borrowers.id"), nullable=False, index=True)
     loan_id = Column(String(64), ForeignKey("loans.id"), nullable=False, index=True)
     amount = Column(Money(), nullable=False)
-    received_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    currency = Column(String(3), nullable=False)
+    paid_at = Column(UTCDateTime(), nullable=False)  # when the borrower paid, as the wallet says
+    received_at = Column(UTCDateTime(), nullable=False, default=utcnow)  # when it was recorded
     method = Column(String(32), nullable=True)
-    reference = Column(String(128), nullable=True, unique=True)
 
     loan = relationship("Loan", back_populates="payments")
+
+
+class PaymentAllocation(Base):
+    """Where part of a payment went: a component (late_fee, interest, principal) of a bill, or,
+    with no bill, `credit` beyond everything owed. A payment's allocations add up to it."""
+
+    __tablename__ = "payment_allocations"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    payment_id = Column(String(128), ForeignKey("payments.payment_id"), nullable=False, index=True)
+    bill_id = Column(Integer, ForeignKey("bills.id"), nullable=True, index=True)  # None: credit
+    component = Column(String(16), nullable=False)  # late_fee | interest | principal | credit
+    amount = Column(Money(), nullable=False)
 
 
 class Arrangement(Base):
@@ -129,6 +152,23 @@ class Arrangement(Base):
     updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
 
     loan = relationship("Loan", back_populates="arrangements")
+
+
+class ArrangementBill(Base):
+    """A bill an arrangement covers: one overdue when a deferral or plan was agreed, whose
+    unpaid part the arrangement's own schedule replaces while it is active (the bill keeps its
+    due date: the original schedule is history, and is restored if it breaks). Its late fee
+    then is noted, so that what it gains while the arrangement freezes fees is not owed
+    (bot/loans/late_fees.py)."""
+
+    __tablename__ = "arrangement_bills"
+
+    arrangement_id = Column(String(36), ForeignKey("arrangements.id"), primary_key=True)
+    bill_id = Column(Integer, ForeignKey("bills.id"), primary_key=True, index=True)
+    late_fee_at_start = Column(Money(), nullable=False)
+    late_fee_frozen = Column(Boolean, nullable=False)
+    # Set when the arrangement ends: the late fee it waived for good (None while it runs).
+    late_fee_waived = Column(Money(), nullable=True)
 
 
 class Conversation(Base):
@@ -206,7 +246,7 @@ class AuditEvent(Base):
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
-    actor = Column(String(100), nullable=False)  # bot | borrower:<id> | agent:<name> | system
+    actor = Column(String(100), nullable=False)  # bot | borrower:<id> | agent:<name> | system | wallet
     action = Column(String(64), nullable=False)
     borrower_id = Column(String(64), nullable=True, index=True)
     loan_id = Column(String(64), nullable=True)

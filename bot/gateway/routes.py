@@ -1,7 +1,7 @@
 """Every URL the gateway answers, in one table: the borrower chat API (CONTRACT §4), the agent
-API (§5) with its console, the demo chat (added only while it is on: bot/gateway/demo/), and
-the health check; and, for each agent endpoint, the permission its caller's role must grant
-(bot/auth/roles.py), checked before the handler runs."""
+API (§5) with its console, the wallet's payments (§7), the demo chat (added only while it is
+on: bot/gateway/demo/), and the health check; and, for each agent endpoint, the permission its
+caller's role must grant (bot/auth/roles.py), checked before the handler runs."""
 from __future__ import annotations
 
 from aiohttp import web
@@ -14,6 +14,7 @@ from bot.gateway.borrower import chat
 from bot.gateway.demo import api as demo_api
 from bot.gateway.demo import pages as demo_pages
 from bot.gateway.keys import SETTINGS
+from bot.gateway.wallet import payments
 
 HANDOFF = "/api/v1/agent/handoffs/{id}"
 CASES = Permission.WORK_CASES
@@ -36,6 +37,8 @@ ROUTES = [
     ("POST", HANDOFF + "/release", handoffs.release, CASES),
     ("POST", HANDOFF + "/close", handoffs.close, CASES),
     ("GET", "/api/v1/agent/ws", handoffs.agent_socket, CASES),
+    # the wallet's ledger, with the service token (checked by the handler)
+    ("POST", "/api/v1/wallet/payments", payments.post_payment, None),
     # the console page and its two static files
     ("GET", "/agent", console.page, None),
     ("GET", "/agent/", console.page, None),

@@ -1,15 +1,20 @@
 """Reading a borrower's account from the database into domain values."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.arrangements import coverage
+from bot.arrangements.progress import progress_of
 from bot.clock import today_in
-from bot.db.models import Borrower, Conversation, Loan
+from bot.db.models import Arrangement, Borrower, Conversation, Loan
+from bot.ledger.owing import credits_of
 from bot.loans.balance import BillLine, LoanBalance, loan_balance
+from bot.loans.late_fees import late_fee_owed
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,7 @@ class Account:
     timezone: str
     today: date
     balances: tuple[LoanBalance, ...]
+    credits: dict[str, Decimal] = field(default_factory=dict)  # per loan: paid beyond all owed
 
 
 def load_account(session: Session, borrower_id: str, today: date | None = None) -> Account | None:
@@ -37,16 +43,32 @@ def load_account(session: Session, borrower_id: str, today: date | None = None) 
         language=borrower.language,
         timezone=borrower.timezone,
         today=today,
-        balances=tuple(balance_of(loan, today) for loan in borrower.loans),
+        balances=tuple(balance_of(session, loan, today) for loan in borrower.loans),
+        credits=credits_of(session, [loan.id for loan in borrower.loans]),
     )
 
 
-def balance_of(loan: Loan, today: date) -> LoanBalance:
+def balance_of(session: Session, loan: Loan, today: date) -> LoanBalance:
+    """The loan's effective balance as of `today`: the one figure the bot answers with, the
+    agent view shows and eligibility is judged on. Frozen late fees are left out; an active
+    deferral or plan puts its own schedule, with what has been paid toward it, in place of
+    the bills it covers (bot/loans/balance.py)."""
+    active = active_arrangement(session, loan.id)
+    progress = progress_of(session, active, today) if active is not None else None
+    covered = coverage.covered_by(session, progress.arrangement_id) if progress is not None else set()
+    freezes = coverage.freezes_of(session, [bill.id for bill in loan.bills])
     bills = [
-        BillLine(bill.due_date, bill.principal, bill.interest, bill.late_fee, bill.paid)
+        BillLine(bill.due_date, bill.principal, bill.interest,
+                 late_fee_owed(bill.late_fee, freezes.get(bill.id, [])), bill.paid, bill.id in covered)
         for bill in loan.bills
     ]
-    return loan_balance(loan.id, loan.currency, loan.principal, bills, today)
+    return loan_balance(loan.id, loan.currency, loan.principal, bills, today, progress)
+
+
+def active_arrangement(session: Session, loan_id: str) -> Arrangement | None:
+    return session.execute(
+        select(Arrangement).where(Arrangement.loan_id == loan_id, Arrangement.status == "active")
+    ).scalars().first()
 
 
 def open_conversation(session: Session, borrower_id: str) -> Conversation | None:

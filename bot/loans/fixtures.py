@@ -16,8 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import audit
+from bot.arrangements.coverage import ever_covered
 from bot.db.models import Bill, Borrower, Loan
-from bot.money import InvalidAmount, parse_amount
+from bot.ledger.owing import allocated_to
+from bot.loans.locking import lock_loan
+from bot.money import InvalidAmount, code_amount, parse_amount
 
 LANGUAGES = ("zh", "en")
 
@@ -102,7 +105,8 @@ def load_fixture(session: Session, specs: list[BorrowerSpec], actor: str = audit
 
 
 def _upsert_loan(session: Session, borrower_id: str, spec: LoanSpec) -> None:
-    loan = session.get(Loan, spec.id)
+    # Locked like a payment's recording locks it: Bill.paid is read and written below.
+    loan = lock_loan(session, spec.id) if session.get(Loan, spec.id) is not None else None
     if loan is not None and loan.borrower_id != borrower_id:
         raise FixtureError(f"loan {spec.id} belongs to borrower {loan.borrower_id}, not {borrower_id}")
     loan = loan or Loan(id=spec.id, borrower_id=borrower_id)
@@ -113,15 +117,36 @@ def _upsert_loan(session: Session, borrower_id: str, spec: LoanSpec) -> None:
         bill.due_date: bill
         for bill in session.execute(select(Bill).where(Bill.loan_id == spec.id)).scalars()
     }
+    paid_in = allocated_to(session, [bill.id for bill in existing.values()])
+    # An arrangement's record of the bills it covered is history, like a payment's.
+    arranged = ever_covered(session, [bill.id for bill in existing.values()])
     wanted = {bill.due_date for bill in spec.bills}
     for due_date, bill in existing.items():
         if due_date not in wanted:  # the file's schedule is the loan's schedule
+            if bill.id in paid_in or bill.id in arranged:
+                what = "payments allocated to it" if bill.id in paid_in else "an arrangement covering it"
+                raise FixtureError(f"loan {spec.id}: the bill due {due_date} has {what}, so it cannot "
+                                   "be left out")
             session.delete(bill)
     for bill_spec in spec.bills:
         bill = existing.get(bill_spec.due_date) or Bill(loan_id=spec.id, due_date=bill_spec.due_date)
+        allocated = paid_in.get(bill.id, {})  # a new bill (no id yet): nothing
+        _check_not_below_payments(spec, bill_spec, allocated)
         bill.principal, bill.interest = bill_spec.principal, bill_spec.interest
-        bill.late_fee, bill.paid = bill_spec.late_fee, bill_spec.paid
+        # The file's `paid` is what was paid before the ledger's own payments, which stay.
+        # The late fee is the lender's charge as loaded; what an arrangement froze of it is
+        # left out of what is owed by bot/loans/late_fees.py, never overwritten here.
+        bill.late_fee, bill.opening_paid = bill_spec.late_fee, bill_spec.paid
+        bill.paid = bill_spec.paid + sum(allocated.values(), Decimal(0))
         session.add(bill)
+
+
+def _check_not_below_payments(loan: LoanSpec, spec: BillSpec, allocated: dict[str, Decimal]) -> None:
+    for component, amount in allocated.items():
+        if getattr(spec, component) < amount:
+            raise FixtureError(f"loan {loan.id}: the bill due {spec.due_date}'s {component} is less "
+                               f"than the {code_amount(amount, loan.currency)} that payments already "
+                               "paid to it")
 
 
 def _borrower(item: Any, where: str) -> BorrowerSpec:

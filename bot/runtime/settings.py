@@ -17,6 +17,8 @@ DEV_JWT_SECRET = "dev-only-wallet-secret-change-me"  # noqa: S105 - a loopback-o
 # Likewise AGENT_JWT_SECRET: agent tokens must never be signed with the wallet's secret.
 DEV_AGENT_JWT_SECRET = "dev-only-agent-jwt-secret-change-me"  # noqa: S105 - likewise
 DEV_RASA_TOKEN = "dev-only-rasa-token"  # noqa: S105 - likewise
+# The wallet's ledger reports payments with this (CONTRACT §7): it is no token of a person.
+DEV_WALLET_SERVICE_TOKEN = "dev-only-wallet-service-token"  # noqa: S105 - likewise
 
 
 class UnsafeSettings(Exception):
@@ -34,6 +36,7 @@ class Settings:
     action_port: int
     default_timezone: str
     agent_jwt_secret: str = DEV_AGENT_JWT_SECRET
+    wallet_service_token: str = DEV_WALLET_SERVICE_TOKEN
     # The longest a token the gateway accepts may be valid for, however it is signed.
     wallet_token_max_lifetime: timedelta = borrower_tokens.MAX_LIFETIME
     agent_token_max_lifetime: timedelta = agent_tokens.MAX_LIFETIME
@@ -60,6 +63,7 @@ class Settings:
             action_port=int(env.get("ACTION_PORT", "5055")),
             default_timezone=env.get("BOT_DEFAULT_TIMEZONE", "Asia/Shanghai"),
             agent_jwt_secret=env.get("AGENT_JWT_SECRET") or DEV_AGENT_JWT_SECRET,
+            wallet_service_token=env.get("WALLET_SERVICE_TOKEN") or DEV_WALLET_SERVICE_TOKEN,
             wallet_token_max_lifetime=_seconds(env, "WALLET_TOKEN_MAX_SECONDS", borrower_tokens.MAX_LIFETIME),
             agent_token_max_lifetime=_seconds(env, "AGENT_TOKEN_MAX_SECONDS", agent_tokens.MAX_LIFETIME),
             demo_chat=_switch(env, "DEMO_CHAT"),
@@ -74,6 +78,7 @@ class Settings:
             ("WALLET_JWT_SECRET", self.jwt_secret, DEV_JWT_SECRET),
             ("AGENT_JWT_SECRET", self.agent_jwt_secret, DEV_AGENT_JWT_SECRET),
             ("RASA_TOKEN", self.rasa_token, DEV_RASA_TOKEN),
+            ("WALLET_SERVICE_TOKEN", self.wallet_service_token, DEV_WALLET_SERVICE_TOKEN),
         ) if value == dev]
         if unset:
             raise UnsafeSettings(

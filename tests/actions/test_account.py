@@ -1,6 +1,9 @@
 """The account actions answer from the database, for the conversation's borrower only."""
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
+from decimal import Decimal as D
+
 import actions.context
 from actions.account import (
     ActionExplainCharges,
@@ -8,6 +11,8 @@ from actions.account import (
     ActionShowDueDate,
     ActionShowPaymentMethods,
 )
+from bot.arrangements.kinds.instalment_plan import plan_terms
+from bot.arrangements.service import create_arrangement
 from bot.db import Database
 from tests.actions.conftest import run
 
@@ -26,7 +31,7 @@ async def test_balance_in_chinese(loan_db, frozen_today):
     assert responses(messages) == [("utter_balance_overdue", {
         "loan_id": "L-1001", "overdue": "¥2,145.00", "days_past_due": 39,
         "outstanding": "¥3,185.00",
-    })]
+    }), ("utter_balance_payoff", {"loan_id": "L-1001", "payoff": "¥3,185.00"})]
 
 
 async def test_balance_in_english_for_two_currencies(loan_db, frozen_today):
@@ -34,8 +39,10 @@ async def test_balance_in_english_for_two_currencies(loan_db, frozen_today):
     assert responses(messages) == [
         ("utter_balance_overdue", {"loan_id": "L-2001", "overdue": "SGD 538.25",
                                    "days_past_due": 22, "outstanding": "SGD 1,150.25"}),
+        ("utter_balance_payoff", {"loan_id": "L-2001", "payoff": "SGD 1,150.25"}),
         ("utter_balance_current", {"loan_id": "L-2002", "next_amount": "$304.50",
                                    "next_date": "10 Dec 2026", "outstanding": "$304.50"}),
+        ("utter_balance_payoff", {"loan_id": "L-2002", "payoff": "$304.50"}),
         ("utter_balance_total", {"currency": "SGD", "overdue": "SGD 538.25",
                                  "outstanding": "SGD 1,150.25"}),
         ("utter_balance_total", {"currency": "USD", "overdue": "$0.00",
@@ -89,3 +96,23 @@ async def test_database_down_gets_a_clear_answer(monkeypatch):
     messages, events = await run(ActionShowBalance(), "conv-wang", "zh")
     assert [m["response"] for m in messages] == ["utter_service_unavailable"]
     assert events == []
+
+
+async def test_while_a_plan_runs_the_bot_answers_with_its_instalments(loan_db, frozen_today):
+    """The balance the actions pass is the loan's effective one (bot/loans/accounts.py), the
+    agent view's: the plan's first instalment is what falls due next, nothing is overdue."""
+    plan = plan_terms(D("2145.00"), "CNY", 3, date(2026, 11, 30))
+    with loan_db.transaction() as session:
+        create_arrangement(session, loan_id="L-1001", terms=plan,
+                           conversation_id="conv-wang", created_by="bot", idempotency_key=None,
+                           now=datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc))
+    balance, _ = await run(ActionShowBalance(), "conv-wang", "zh")
+    assert responses(balance) == [
+        ("utter_balance_plan", {"loan_id": "L-1001", "instalments": 3, "instalments_paid": 0,
+                                "next_amount": "¥715.00", "next_date": "2026年11月30日"}),
+        ("utter_balance_outstanding", {"loan_id": "L-1001", "outstanding": "¥3,185.00"}),
+        ("utter_balance_payoff", {"loan_id": "L-1001", "payoff": "¥3,185.00"}),
+    ]
+    due, _ = await run(ActionShowDueDate(), "conv-wang", "zh")
+    assert responses(due) == [("utter_due_next", {"loan_id": "L-1001", "next_amount": "¥715.00",
+                                                  "next_date": "2026年11月30日"})]

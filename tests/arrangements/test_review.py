@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -116,9 +117,12 @@ def arrange(database: Database, terms) -> str:
         return arrangement.id
 
 
-def pay(database: Database, amount: str, when: datetime) -> None:
+def pay(database: Database, amount: str, when: datetime, paid_at: datetime | None = None) -> None:
+    """A payment row as the ledger writes one (without its allocation: the review reads
+    only the payments), received `when`, paid then too unless `paid_at` says otherwise."""
     with database.transaction() as session:
-        session.add(Payment(loan_id="L-1001", amount=D(amount), received_at=when))
+        session.add(Payment(payment_id=f"w-{uuid.uuid4()}", borrower_id="b-1001", loan_id="L-1001",
+                            amount=D(amount), currency="CNY", paid_at=paid_at or when, received_at=when))
 
 
 def review(database: Database, today: str) -> dict:
@@ -194,6 +198,19 @@ def test_deferrals_kept_and_broken_flag_no_one(loaded):
     pay(loaded, "1095.00", at("2026-12-12"))  # the earlier 1000.00 was for the first one
     assert review(loaded, "2026-12-12") == {"kept": 1, "broken": 0, "active": 0}
     assert state(loaded, kept)[:2] == ("kept", None)
+
+
+def test_a_payment_counts_on_the_day_it_was_paid_not_the_day_it_was_reported(loaded):
+    promise = arrange(loaded, PROMISE)
+    pay(loaded, "500.00", at("2026-12-02"), paid_at=at("2026-11-29"))  # reported late, paid in time
+    assert review(loaded, "2026-12-02") == {"kept": 1, "broken": 0, "active": 0}
+    assert state(loaded, promise)[:2] == ("kept", None)
+
+
+def test_a_payment_received_before_the_arrangement_is_not_for_it(loaded):
+    arrange(loaded, PROMISE)  # at 2026-11-23 10:00, Shanghai
+    pay(loaded, "500.00", at("2026-11-23", 9), paid_at=at("2026-11-23", 9))
+    assert review(loaded, "2026-11-23") == {"kept": 0, "broken": 0, "active": 1}
 
 
 def test_a_review_as_of_a_past_day_ignores_later_payments(loaded):

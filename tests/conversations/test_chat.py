@@ -11,7 +11,8 @@ pytestmark = pytest.mark.conversation
 def test_chinese_balance_is_exact(wang):
     replies = wang.say("我还欠多少钱")
     assert replies == [
-        f"借款 L-1001：已逾期 {WANG_DAYS_PAST_DUE} 天，逾期应还 ¥2,145.00。剩余待还总额 ¥3,185.00。"
+        f"借款 L-1001：已逾期 {WANG_DAYS_PAST_DUE} 天，逾期应还 ¥2,145.00。剩余待还总额 ¥3,185.00。",
+        "借款 L-1001：如果今天全部还清，需要还 ¥3,185.00。",
     ]
 
 
@@ -19,7 +20,8 @@ def test_english_balance_is_exact(alice):
     replies = alice.say("how much do I owe?")
     assert replies == [
         f"Loan L-2001: SGD 538.25 is overdue ({ALICE_DAYS_PAST_DUE} days past due). "
-        "Total still to repay: SGD 1,150.25."
+        "Total still to repay: SGD 1,150.25.",
+        "Loan L-2001: to clear everything today: SGD 1,150.25.",
     ]
 
 
@@ -39,7 +41,8 @@ def test_replies_follow_the_latest_message_language(alice):
 def test_traditional_chinese_gets_traditional_replies(wang):
     replies = wang.say("我還欠多少錢")
     assert replies == [
-        f"借款 L-1001：已逾期 {WANG_DAYS_PAST_DUE} 天，逾期應還 ¥2,145.00。剩餘待還總額 ¥3,185.00。"
+        f"借款 L-1001：已逾期 {WANG_DAYS_PAST_DUE} 天，逾期應還 ¥2,145.00。剩餘待還總額 ¥3,185.00。",
+        "借款 L-1001：如果今天全部還清，需要還 ¥3,185.00。",
     ]
     wang.say("我还欠多少钱")  # back to Simplified for the other tests
 

@@ -12,7 +12,7 @@ from sqlalchemy import inspect, text
 
 from bot.db import Database
 from bot.db.migrate import alembic_config
-from bot.db.models import Base, Borrower
+from bot.db.models import Base, Bill, Borrower, Payment
 
 MODEL_TABLES = set(Base.metadata.tables)
 
@@ -34,8 +34,8 @@ def schema_differences(database: Database) -> list:
 
 def test_the_models_name_the_tables_the_bot_needs():
     assert MODEL_TABLES == {
-        "borrowers", "loans", "bills", "payments", "arrangements", "conversations",
-        "messages", "handoffs", "agents", "audit_events",
+        "borrowers", "loans", "bills", "payments", "payment_allocations", "arrangements", "arrangement_bills",
+        "conversations", "messages", "handoffs", "agents", "audit_events",
     }
 
 
@@ -115,3 +115,30 @@ def test_agents_there_before_roles_become_agents(database):
     command.upgrade(config, "head")
     with database.engine.connect() as connection:
         assert connection.execute(text("SELECT username, role FROM agents")).all() == [("maria", "agent")]
+
+
+def test_payments_and_bills_there_before_the_ledger_stay_valid(database):
+    config = alembic_config(database.engine)
+    command.downgrade(config, "0004")
+    at = datetime(2026, 11, 20, 4, 0, tzinfo=timezone.utc)
+    with database.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO borrowers (id, name, language, timezone, created_at, updated_at) "
+            "VALUES ('b-1', 'Ann', 'en', 'UTC', :at, :at)"), {"at": at})
+        connection.execute(text(
+            "INSERT INTO loans (id, borrower_id, currency, principal, collection_hold, created_at, "
+            "updated_at) VALUES ('L-1', 'b-1', 'USD', 100, :hold, :at, :at)"), {"at": at, "hold": False})
+        connection.execute(text(
+            "INSERT INTO bills (loan_id, due_date, principal, interest, late_fee, paid) "
+            "VALUES ('L-1', '2026-11-01', 100, 0, 0, 30)"))
+        for reference in (None, "bank-77"):
+            connection.execute(text(
+                "INSERT INTO payments (loan_id, amount, received_at, reference) "
+                "VALUES ('L-1', 15, :at, :reference)"), {"at": at, "reference": reference})
+    command.upgrade(config, "head")
+    with database.transaction() as session:
+        rows = session.query(Payment).order_by(Payment.id).all()
+        assert [(p.payment_id, p.borrower_id, p.currency, p.paid_at, p.received_at) for p in rows] == [
+            (f"legacy-{rows[0].id}", "b-1", "USD", at, at), ("bank-77", "b-1", "USD", at, at)]
+        [bill] = session.query(Bill).all()
+        assert (bill.opening_paid, bill.paid) == (Decimal("30"), Decimal("30"))

@@ -20,13 +20,12 @@ import csv
 import hashlib
 import json
 import re
-import unicodedata
 from pathlib import Path
 
 import pytest
 import yaml
 
-from bot.language import to_simplified
+from bot.language import comparable
 from bot.runtime.settings import PROJECT_ROOT
 
 TRAINING = sorted((PROJECT_ROOT / "data/nlu").glob("*.yml"))
@@ -44,12 +43,7 @@ SOURCE_KEYS = {"name", "url", "licence"}
 ANNOTATION = re.compile(r"\[([^\]]*)\]\((?:[^)]*)\)|\[([^\]]*)\]\{[^}]*\}")  # [text](entity), [text]{...}
 
 
-def normalise(text: str) -> str:
-    text = to_simplified(str(text).lower())
-    return "".join(
-        char for char in text
-        if not char.isspace() and not unicodedata.category(char).startswith("P")
-    )
+normalise = comparable
 
 
 def nlu_examples(path: Path) -> list[str]:

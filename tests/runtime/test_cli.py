@@ -20,7 +20,8 @@ from bot.loans.accounts import load_account
 from tests.fixtures import CONTRACT_EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[2]
-SETTINGS_VARIABLES = {"DATABASE_URL", "WALLET_JWT_SECRET", "AGENT_JWT_SECRET", "RASA_TOKEN", "GATEWAY_HOST"}
+SETTINGS_VARIABLES = {"DATABASE_URL", "WALLET_JWT_SECRET", "AGENT_JWT_SECRET", "RASA_TOKEN", "GATEWAY_HOST",
+                      "WALLET_SERVICE_TOKEN"}
 
 
 
@@ -215,13 +216,14 @@ def test_gateway_beyond_loopback_refuses_development_secrets(host):
     assert result.returncode == 1
     assert result.stderr == (
         f"cannot start: GATEWAY_HOST={host!r} is not a loopback address, so development secrets "
-        "are refused: set AGENT_JWT_SECRET, RASA_TOKEN\n")
+        "are refused: set AGENT_JWT_SECRET, RASA_TOKEN, WALLET_SERVICE_TOKEN\n")
 
 
 def test_run_beyond_loopback_refuses_before_starting_anything(tmp_path):
     model = tmp_path / "model.tar.gz"
     model.write_bytes(b"not started")
-    result = bot("run", "--model", str(model), GATEWAY_HOST="0.0.0.0", AGENT_JWT_SECRET="a" * 40)
+    result = bot("run", "--model", str(model), GATEWAY_HOST="0.0.0.0", AGENT_JWT_SECRET="a" * 40,
+                 WALLET_SERVICE_TOKEN="s" * 40)
     assert result.returncode == 1
     # RASA_TOKEN is generated per run, so only the wallet's secret is missing.
     assert result.stderr == ("cannot start: GATEWAY_HOST='0.0.0.0' is not a loopback address, so "

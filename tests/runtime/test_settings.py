@@ -9,12 +9,14 @@ from bot.runtime.settings import (
     DEV_AGENT_JWT_SECRET,
     DEV_JWT_SECRET,
     DEV_RASA_TOKEN,
+    DEV_WALLET_SERVICE_TOKEN,
     Settings,
     UnsafeSettings,
     is_loopback,
 )
 
-SECRETS = {"WALLET_JWT_SECRET": "w" * 40, "AGENT_JWT_SECRET": "a" * 40, "RASA_TOKEN": "r" * 40}
+SECRETS = {"WALLET_JWT_SECRET": "w" * 40, "AGENT_JWT_SECRET": "a" * 40, "RASA_TOKEN": "r" * 40,
+           "WALLET_SERVICE_TOKEN": "s" * 40}
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.53", "::1", "[::1]", "localhost", "LOCALHOST.",
@@ -22,8 +24,9 @@ SECRETS = {"WALLET_JWT_SECRET": "w" * 40, "AGENT_JWT_SECRET": "a" * 40, "RASA_TO
 def test_loopback_keeps_the_development_defaults(host):
     assert is_loopback(host)
     settings = Settings.from_env({"GATEWAY_HOST": host})
-    assert (settings.jwt_secret, settings.agent_jwt_secret, settings.rasa_token) == (
-        DEV_JWT_SECRET, DEV_AGENT_JWT_SECRET, DEV_RASA_TOKEN)
+    assert (settings.jwt_secret, settings.agent_jwt_secret, settings.rasa_token,
+            settings.wallet_service_token) == (
+        DEV_JWT_SECRET, DEV_AGENT_JWT_SECRET, DEV_RASA_TOKEN, DEV_WALLET_SERVICE_TOKEN)
     settings.check_safe_to_serve()
     Settings.from_env({}).check_safe_to_serve()  # the default host is loopback
 
@@ -34,14 +37,15 @@ def test_beyond_loopback_every_development_secret_is_named(host):
     assert not is_loopback(host)
     with pytest.raises(UnsafeSettings) as refused:
         Settings.from_env({"GATEWAY_HOST": host}).check_safe_to_serve()
-    assert str(refused.value).endswith("set WALLET_JWT_SECRET, AGENT_JWT_SECRET, RASA_TOKEN")
+    assert str(refused.value).endswith(
+        "set WALLET_JWT_SECRET, AGENT_JWT_SECRET, RASA_TOKEN, WALLET_SERVICE_TOKEN")
     Settings.from_env({"GATEWAY_HOST": host, **SECRETS}).check_safe_to_serve()
 
 
 @pytest.mark.parametrize("name", sorted(SECRETS))
 def test_one_missing_or_published_secret_is_enough_to_refuse(name):
     for value in ("", {"WALLET_JWT_SECRET": DEV_JWT_SECRET, "AGENT_JWT_SECRET": DEV_AGENT_JWT_SECRET,
-                       "RASA_TOKEN": DEV_RASA_TOKEN}[name]):
+                       "RASA_TOKEN": DEV_RASA_TOKEN, "WALLET_SERVICE_TOKEN": DEV_WALLET_SERVICE_TOKEN}[name]):
         env = {"GATEWAY_HOST": "0.0.0.0", **SECRETS, name: value}
         with pytest.raises(UnsafeSettings, match=f"set {name}$"):
             Settings.from_env(env).check_safe_to_serve()

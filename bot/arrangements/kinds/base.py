@@ -185,6 +185,9 @@ class Kind(ABC, Generic[T, R]):
     offer_response: ClassVar[str]  # "yes, you can: …"
     propose_response: ClassVar[str]  # "to confirm: …" with the exact terms
     flagged_when_broken: ClassVar[bool]  # a broken one hands the next chat to a person
+    # While active, its schedule replaces the bills overdue when it was made (a deferral's new
+    # due date, a plan's instalments): bot/arrangements/coverage.py, bot/loans/balance.py.
+    reschedules: ClassVar[bool]
 
     def rules(self, policy: Policy) -> R:
         return policy.sections[self.policy.name]
@@ -221,6 +224,10 @@ class Kind(ABC, Generic[T, R]):
     def about(self, field: Field, value: Any, situation: Situation) -> dict[str, Any]:
         """The values a suggestion of `value` for the field is shown with (utter_suggest_<slot>)."""
         return {"value": value}
+
+    def freezes_late_fees(self, terms: T) -> bool:
+        """Whether the bills it covers gain no late fee while it runs (bot/loans/late_fees.py)."""
+        return False
 
     @abstractmethod
     def terms(self, values: Mapping[str, Any], situation: Situation) -> T:

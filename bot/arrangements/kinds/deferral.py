@@ -58,6 +58,7 @@ class Deferral(Kind[DeferralTerms, DeferralRules]):
     offer_response = "utter_offer_deferral"
     propose_response = "utter_propose_deferral"
     flagged_when_broken = False  # the bills simply fall due again
+    reschedules = True  # the overdue bills fall due on the new due date
 
     def eligibility(self, balance: LoanBalance, history: Iterable[ArrangementLike], policy: Policy,
                     today: date, *, on_hold: bool = False) -> Eligibility:
@@ -93,6 +94,9 @@ class Deferral(Kind[DeferralTerms, DeferralRules]):
             amount=rules.money(balance.overdue_amount, balance), currency=balance.currency,
             fee=rules.money(limits.fee, balance), late_fees_frozen=limits.freeze_late_fees,
         )
+
+    def freezes_late_fees(self, terms: DeferralTerms) -> bool:
+        return terms.late_fees_frozen
 
     def schedule(self, terms: DeferralTerms) -> tuple[Due, ...]:
         return (Due(terms.new_due_date, terms.amount),)

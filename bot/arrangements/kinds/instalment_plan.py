@@ -64,6 +64,7 @@ class InstalmentPlan(Kind[PlanTerms, InstalmentRules]):
     offer_response = "utter_offer_instalment_plan"
     propose_response = "utter_propose_instalment_plan"
     flagged_when_broken = True
+    reschedules = True  # the instalments replace what was overdue
 
     def eligibility(self, balance: LoanBalance, history: Iterable[ArrangementLike], policy: Policy,
                     today: date, *, on_hold: bool = False) -> Eligibility:
@@ -98,6 +99,9 @@ class InstalmentPlan(Kind[PlanTerms, InstalmentRules]):
     def terms(self, values: Mapping[str, Any], situation: Situation) -> PlanTerms:
         balance = situation.balance
         return plan_terms(balance.overdue_amount, balance.currency, values["count"], values["first_due_date"])
+
+    def freezes_late_fees(self, terms: PlanTerms) -> bool:
+        return True  # a plan kept is the borrower doing what was agreed: no fee grows meanwhile
 
     def schedule(self, terms: PlanTerms) -> tuple[Due, ...]:
         return terms.instalments

@@ -47,6 +47,7 @@ class PromiseToPay(Kind[PromiseTerms, PromiseRules]):
     offer_response = "utter_offer_promise_to_pay"
     propose_response = "utter_propose_promise_to_pay"
     flagged_when_broken = True
+    reschedules = False  # the bills keep their dates; the promise is held against payments
 
     def eligibility(self, balance: LoanBalance, history: Iterable[ArrangementLike], policy: Policy,
                     today: date, *, on_hold: bool = False) -> Eligibility:

@@ -25,8 +25,10 @@ from bot.gateway.errors import ApiError
 from bot.gateway.keys import DATABASE, POLICY
 from bot.handoffs import access
 from bot.jsonable import jsonable
+from bot.ledger.owing import credits_of
 from bot.loans.accounts import load_account
 from bot.loans.balance import LoanBalance
+from bot.loans.schedule import ArrangementProgress
 from bot.money import quantize
 
 logger = logging.getLogger(__name__)
@@ -92,6 +94,7 @@ def _borrower_view(session: Session, borrower_id: str, username: str) -> dict[st
         return None
     borrower = session.get(Borrower, borrower_id)  # loaded above, with its loans
     arrangements = _arrangements_by_loan(session, [loan.id for loan in borrower.loans])
+    credits = credits_of(session, [loan.id for loan in borrower.loans])
     return {
         "id": borrower.id,
         "name": borrower.name,
@@ -99,13 +102,14 @@ def _borrower_view(session: Session, borrower_id: str, username: str) -> dict[st
         "timezone": borrower.timezone,
         "contact_opt_out_at": isoformat(borrower.contact_opt_out_at),
         "loans": [
-            _loan(loan, balance, arrangements.get(loan.id, []))
+            _loan(loan, balance, arrangements.get(loan.id, []), credits.get(loan.id, Decimal(0)))
             for loan, balance in zip(borrower.loans, account.balances, strict=True)
         ],
     }
 
 
-def _loan(loan: Loan, balance: LoanBalance, arrangements: list[Arrangement]) -> dict[str, Any]:
+def _loan(loan: Loan, balance: LoanBalance, arrangements: list[Arrangement],
+          credit: Decimal) -> dict[str, Any]:
     currency = balance.currency
     return {
         "id": loan.id,
@@ -115,8 +119,32 @@ def _loan(loan: Loan, balance: LoanBalance, arrangements: list[Arrangement]) -> 
         "days_past_due": balance.days_past_due,
         "outstanding": _money(balance.outstanding, currency),
         "next_due_date": isoformat(balance.next_due_date),
+        "next_due_amount": _money(balance.next_due_amount, currency),
         "collection_hold": bool(loan.collection_hold),
+        "credit": _money(credit, currency),  # paid beyond everything owed (bot/ledger/)
         "arrangements": [_arrangement(arrangement) for arrangement in arrangements],
+        "arrangement_progress": _progress(balance.arrangement, currency),
+    }
+
+
+def _progress(progress: ArrangementProgress | None, currency: str) -> dict[str, Any] | None:
+    """The active arrangement's own schedule, as the figures above count it (bot/loans/balance.py)."""
+    if progress is None:
+        return None
+    following = progress.next_due
+    return {
+        "arrangement_id": progress.arrangement_id,
+        "type": progress.type,
+        "replaces_bills": progress.reschedules,  # its dues stand for the overdue bills it covers
+        "total": _money(progress.total, currency),
+        "paid": _money(progress.paid, currency),
+        "instalments_paid": progress.dues_paid,
+        "instalments": len(progress.dues),
+        "next_due_date": isoformat(following.due_date) if following else None,
+        "next_due_amount": _money(following.left if following else Decimal(0), currency),
+        "late_fees_frozen": _money(progress.late_fees_frozen, currency),
+        "schedule": [{"due_date": isoformat(due.due_date), "amount": _money(due.amount, currency),
+                      "paid": _money(due.paid, currency)} for due in progress.dues],
     }
 
 

@@ -76,12 +76,12 @@ def _demo_borrowers(session: Session) -> list[dict[str, Any]]:
         .where(Borrower.id.in_(DEMO_NAMES))
         .options(selectinload(Borrower.loans).selectinload(Loan.bills))
     ).scalars() if DEMO_NAMES[b.id] == b.name}
-    return [_summary(found[borrower_id]) for borrower_id in DEMO_NAMES if borrower_id in found]
+    return [_summary(session, found[borrower_id]) for borrower_id in DEMO_NAMES if borrower_id in found]
 
 
-def _summary(borrower: Borrower) -> dict[str, Any]:
+def _summary(session: Session, borrower: Borrower) -> dict[str, Any]:
     today = today_in(borrower.timezone)
-    balances = [balance_of(loan, today) for loan in borrower.loans]
+    balances = [balance_of(session, loan, today) for loan in borrower.loans]
     return {
         "id": borrower.id,
         "name": borrower.name,

@@ -148,3 +148,16 @@ def _read_products(path: Path) -> Products:
     if not path.exists():
         return Products(())
     return Products.of(path.read_text(encoding="utf-8").splitlines())
+
+
+def project_tokenizer(root: Path | None = None) -> BilingualTokenizer:
+    """The tokenizer as config.yml sets it up, outside a model (to read a corpus as the model
+    reads messages: bot/rasa/nlu/vector_training.py)."""
+    from bot.runtime.settings import PROJECT_ROOT
+
+    root = root or PROJECT_ROOT
+    config = {**BilingualTokenizer.get_default_config(),
+              "dictionary_path": str(root / "bot/rasa/nlu/dictionary"),
+              "products_path": str(root / "products.yml")}
+    BilingualTokenizer._load_custom_dictionary(config["dictionary_path"])
+    return BilingualTokenizer(config, None, None, load_products(config["products_path"]))  # type: ignore[arg-type]

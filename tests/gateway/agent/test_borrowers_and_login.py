@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 
 import bcrypt
 import jwt
@@ -12,10 +13,15 @@ import pytest
 from sqlalchemy import select
 
 import bot.loans.accounts as accounts
+from bot.arrangements.kinds.deferral import DeferralTerms
+from bot.arrangements.policy import load_policy
+from bot.arrangements.service import create_arrangement
 from bot.auth.agent_tokens import agent_of_token, issue_agent_token
 from bot.auth.borrower_tokens import InvalidToken, borrower_of_token, issue_borrower_token
 from bot.db.models import Agent, Arrangement, Borrower
 from bot.gateway.app import create_app
+from bot.ledger.payments import WalletPayment
+from bot.ledger.recording import record_payment
 from bot.runtime.settings import DEV_AGENT_JWT_SECRET, DEV_JWT_SECRET, Settings
 from tests.builders import CONTRACT_DAY, add, bill, borrower, wang
 from tests.gateway.support import SECRET, audit_events, closed_port, open_case
@@ -301,7 +307,9 @@ async def test_borrower_view_has_the_contract_figures(agent_gateway, loans, froz
             "days_past_due": 39,  # since 2026-10-15
             "outstanding": "3185.00",  # and 1000 + 40 not yet due
             "next_due_date": "2026-12-15",
+            "next_due_amount": "1040.00",
             "collection_hold": False,
+            "credit": "0.00",
             "arrangements": [  # oldest first
                 {"id": "arr-1", "type": "promise_to_pay", "status": "broken",
                  "created_at": "2026-11-02T01:00:00+00:00", "created_by": "agent:alice",
@@ -313,7 +321,43 @@ async def test_borrower_view_has_the_contract_figures(agent_gateway, loans, froz
                  "description": "2 instalments · from 2026-12-01 · total CNY 2,145.00",
                  "schedule": PLAN["instalments"]},
             ],
+            # A plan recorded without the bills it covers (as before arrangements noted them)
+            # changes no dates: its progress is shown, the bills' figures stand.
+            "arrangement_progress": {
+                "arrangement_id": "arr-2", "type": "instalment_plan", "replaces_bills": False,
+                "total": "2145.00", "paid": "0.00", "instalments_paid": 0, "instalments": 2,
+                "next_due_date": "2026-12-01", "next_due_amount": "1072.50", "late_fees_frozen": "0.00",
+                "schedule": [{**due, "paid": "0.00"} for due in PLAN["instalments"]],
+            },
         }],
+    }
+
+
+async def test_borrower_view_while_a_deferral_runs_is_its_schedule(agent_gateway, loans, frozen_today):
+    """CONTRACT §5: while an arrangement is active, overdue_amount and days_past_due are those
+    of its own schedule; a payment toward it shows in its progress at once."""
+    with loans.transaction() as session:
+        made, _ = create_arrangement(
+            session, loan_id="L-1001", terms=DeferralTerms(14, date(2026, 12, 7), Decimal("2145.00"), "CNY",
+                                                           Decimal("0.00"), True),
+            conversation_id=None, created_by="bot", idempotency_key=None,
+            now=datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc))
+        made_id = made.id
+    with loans.transaction() as session:
+        record_payment(session, WalletPayment("w-1", "b-1001", "L-1001", Decimal("1000.00"), "CNY",
+                                              datetime(2026, 11, 23, 3, 0, tzinfo=timezone.utc)),
+                       load_policy(), datetime(2026, 11, 23, 3, 0, tzinfo=timezone.utc))
+    view = await (await agent_gateway.get(borrower_path("b-1001"), headers=agent_bearer())).json()
+    [loan] = view["loans"]
+    assert {key: loan[key] for key in ("overdue_amount", "days_past_due", "outstanding", "next_due_date",
+                                       "next_due_amount")} == {
+        "overdue_amount": "0.00", "days_past_due": 0, "outstanding": "2185.00",
+        "next_due_date": "2026-12-07", "next_due_amount": "1145.00"}
+    assert loan["arrangement_progress"] == {
+        "arrangement_id": made_id, "type": "deferral", "replaces_bills": True,
+        "total": "2145.00", "paid": "1000.00", "instalments_paid": 0, "instalments": 1,
+        "next_due_date": "2026-12-07", "next_due_amount": "1145.00", "late_fees_frozen": "0.00",
+        "schedule": [{"due_date": "2026-12-07", "amount": "2145.00", "paid": "1000.00"}],
     }
 
 
@@ -336,7 +380,8 @@ async def test_borrower_view_on_a_due_date_and_in_a_currency_without_decimals(
     assert sato["loans"] == [{
         "id": "L-3001", "currency": "JPY", "principal": "30000",
         "overdue_amount": "7650", "days_past_due": 14, "outstanding": "17750",
-        "next_due_date": "2026-12-01", "collection_hold": True, "arrangements": [],
+        "next_due_date": "2026-12-01", "next_due_amount": "10100", "collection_hold": True,
+        "credit": "0", "arrangements": [], "arrangement_progress": None,
     }]
 
 

@@ -10,6 +10,7 @@ import pytest
 from bot.gateway.agent import console
 from bot.gateway.app import create_app
 from bot.gateway.live.socket import TOKEN_EXPIRED
+from bot.gateway.pages import content_security_policy
 from bot.runtime.settings import Settings
 
 
@@ -70,9 +71,9 @@ async def test_nothing_else_is_served(gateway, path):
 
 
 def test_a_host_header_cannot_add_to_the_policy():
-    assert directives(console.content_security_policy("evil; script-src *"))["connect-src"] == ["'self'"]
-    assert directives(console.content_security_policy(None))["connect-src"] == ["'self'"]
-    assert "ws://[::1]:8080" in console.content_security_policy("[::1]:8080")
+    assert directives(content_security_policy("evil; script-src *"))["connect-src"] == ["'self'"]
+    assert directives(content_security_policy(None))["connect-src"] == ["'self'"]
+    assert "ws://[::1]:8080" in content_security_policy("[::1]:8080")
 
 
 class Inline(HTMLParser):

@@ -68,6 +68,10 @@ CRISIS = {
         "life is not worth it", "why am i even alive", "my life is worthless",
         # goodbye, a last message
         "this is my last message", "goodbye forever", "tell my family i'm sorry",
+        # hopelessness, no way out, no future, a high place (added after the second measurement)
+        "honestly what's the point anymore", "there's no way out of this except death",
+        "i don't see any future for me", "there is no future for me",
+        "im standing on the bridge now",
     ],
     "zh_hans": [
         "我想死",
@@ -96,6 +100,7 @@ CRISIS = {
         "我不想存在了", "消失算了", "想永远睡下去", "睡着了就不要再醒",
         "活着有什么意思", "活着没意义", "活下去还有什么意义", "为什么还要活着",
         "永别了", "我写好了遗书", "帮我跟家人说声对不起",
+        "对不起爸妈，我先走了", "我先走一步了", "炭已经准备好了", "今天买了炭",
     ],
     "zh_hant": [
         "我想自殺",
@@ -168,6 +173,10 @@ NOT_CRISIS = [
     "手機死機咗",
     "攰死我",
     "我想diet",
+    "what's the point of this fee",
+    "I see no future payments in the app",
+    "买了炭烧烤",
+    "bought charcoal for the bbq",
     # death words and wallet talk
     "what's the deadline", "the card died on me", "my phone died during the call",
     "what's the point of paying if the fee keeps growing", "what's the point of this fee",
