@@ -68,8 +68,11 @@ async def test_a_newcomer_picks_wang_wei_asks_the_balance_taps_a_button_and_writ
 
     await say(page, "我还欠多少钱")
     await expect(messages(page, "borrower").last.locator(".bubble")).to_have_text("我还欠多少钱")
+    # The answer ends with what clears everything today (every bill: 3,000 + 150 + 50) after
+    # what is overdue (2,000 + 110 + 50).
     answer = messages(page, "bot").last
-    await expect(answer).to_contain_text("¥2,160.00", timeout=ANSWER_MS)  # 2,000 + 110 + 50
+    await expect(answer).to_contain_text("¥3,200.00", timeout=ANSWER_MS)
+    await expect(messages(page, "bot").filter(has_text="¥2,160.00").last).to_be_visible()
     await expect(answer.locator(".sender")).to_have_text("还款助手")
     simplified = await answer.locator(".bubble").text_content()
 
@@ -89,7 +92,7 @@ async def test_a_newcomer_picks_wang_wei_asks_the_balance_taps_a_button_and_writ
     await expect(page.locator("#send")).to_be_enabled(timeout=ANSWER_MS)
     assert await messages(page, "bot").count() > bot_messages
     if payload == "/ask_balance":
-        await expect(messages(page, "bot").last).to_contain_text("¥2,160.00")
+        await expect(messages(page, "bot").last).to_contain_text("¥3,200.00")
     # The buttons answered are no longer live: only the latest message's are.
     await expect(greeting.locator("button.quick-reply:enabled")).to_have_count(0)
 
@@ -97,7 +100,7 @@ async def test_a_newcomer_picks_wang_wei_asks_the_balance_taps_a_button_and_writ
     await say(page, "我還欠多少錢")
     await expect(messages(page, "borrower").last.locator(".bubble")).to_have_text("我還欠多少錢")
     traditional = messages(page, "bot").last
-    await expect(traditional).to_contain_text("¥2,160.00", timeout=ANSWER_MS)
+    await expect(traditional).to_contain_text("¥3,200.00", timeout=ANSWER_MS)
     assert to_traditional(simplified) != simplified
     await expect(traditional.locator(".bubble")).to_have_text(to_traditional(simplified))
 

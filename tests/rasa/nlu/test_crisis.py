@@ -101,6 +101,7 @@ CRISIS = {
         "活着有什么意思", "活着没意义", "活下去还有什么意义", "为什么还要活着",
         "永别了", "我写好了遗书", "帮我跟家人说声对不起",
         "对不起爸妈，我先走了", "我先走一步了", "炭已经准备好了", "今天买了炭",
+        "我又划伤自己了", "我想伤害自己",
     ],
     "zh_hant": [
         "我想自殺",
@@ -176,6 +177,8 @@ NOT_CRISIS = [
     "what's the point of this fee",
     "I see no future payments in the app",
     "买了炭烧烤",
+    "这个错误伤害了自己的信用",
+    "刷卡划了自己的钱",
     "bought charcoal for the bbq",
     # death words and wallet talk
     "what's the deadline", "the card died on me", "my phone died during the call",
