@@ -72,8 +72,10 @@ async def test_a_newcomer_picks_wang_wei_asks_the_balance_taps_a_button_and_writ
     # what is overdue (2,000 + 110 + 50).
     answer = messages(page, "bot").last
     await expect(answer).to_contain_text("¥3,200.00", timeout=ANSWER_MS)
-    await expect(messages(page, "bot").filter(has_text="¥2,160.00").last).to_be_visible()
-    await expect(answer.locator(".sender")).to_have_text("还款助手")
+    overdue = messages(page, "bot").filter(has_text="¥2,160.00").last
+    await expect(overdue).to_be_visible()
+    # The sender is named once, on the first message of the bot's run of messages.
+    await expect(overdue.locator(".sender")).to_have_text("还款助手")
     simplified = await answer.locator(".bubble").text_content()
 
     # Buttons: shown on the bot's latest message, tappable; a tap sends the payload (shown as
