@@ -34,18 +34,25 @@ class AccountAction(Action, ABC):
     def name(self) -> str:
         """The action's name in domain.yml."""
 
+    def load(self, session: Session, tracker: Tracker) -> Any:
+        """What the answer needs, read in one transaction; None when there is no account."""
+        return _account(session, tracker)
+
+    def answer(self, found: Any, language: str) -> list[Reply]:
+        return self.replies(found, language)
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         try:
-            account = await in_transaction(lambda session: _account(session, tracker))
+            found = await in_transaction(lambda session: self.load(session, tracker))
         except ServiceUnavailable:
             dispatcher.utter_message(response="utter_service_unavailable")
             return []
-        if account is None:
+        if found is None:
             dispatcher.utter_message(response="utter_no_account")
             return []
-        send(dispatcher, self.replies(account, language(tracker)))
+        send(dispatcher, self.answer(found, language(tracker)))
         return []
 
 
@@ -82,31 +89,18 @@ class ActionShowPaymentMethods(AccountAction):
     replies = staticmethod(payment_method_replies)
 
 
-class ActionCheckPayment(Action):
+class ActionCheckPayment(AccountAction):
     """"I already paid": checked against the payments the wallet reported (bot/ledger)."""
 
     def name(self) -> str:
         return "action_check_payment"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        try:
-            found = await in_transaction(lambda session: _account_and_payments(session, tracker))
-        except ServiceUnavailable:
-            dispatcher.utter_message(response="utter_service_unavailable")
-            return []
-        if found is None:
-            dispatcher.utter_message(response="utter_no_account")
-            return []
+    def load(self, session: Session, tracker: Tracker) -> tuple[Account, list[WalletPayment]] | None:
+        account = _account(session, tracker)
+        if account is None:
+            return None
+        return account, paid_since(session, account.borrower_id, recent_since(utcnow()))
+
+    def answer(self, found: tuple[Account, list[WalletPayment]], language: str) -> list[Reply]:
         account, payments = found
-        send(dispatcher, claim_paid_replies(account, payments, language(tracker)))
-        return []
-
-
-def _account_and_payments(session: Session, tracker: Tracker
-                          ) -> tuple[Account, list[WalletPayment]] | None:
-    account = _account(session, tracker)
-    if account is None:
-        return None
-    return account, paid_since(session, account.borrower_id, recent_since(utcnow()))
+        return claim_paid_replies(account, payments, language)
