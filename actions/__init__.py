@@ -12,6 +12,7 @@ from actions.account import (  # noqa: F401 - registered with the SDK on import
 )
 from actions.handoff import ActionHandOver  # noqa: F401
 from actions.negotiation import (  # noqa: F401
+    ActionAskArrangementLoan,
     ActionCreateArrangement,
     ActionDeclineArrangement,
     ActionOfferArrangement,

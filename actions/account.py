@@ -57,8 +57,13 @@ class AccountAction(Action, ABC):
 
 
 def _account(session: Session, tracker: Tracker) -> Account | None:
+    """The borrower's account, as far as the loans the message names go ("how much is left on
+    the HKD loan?"); all of it when it names none."""
     borrower = borrower_id(session, tracker)
-    return load_account(session, borrower) if borrower else None
+    account = load_account(session, borrower) if borrower else None
+    if account is None:
+        return None
+    return account.only(account.loans_named(tracker.latest_message.get("text") or ""))
 
 
 class ActionShowBalance(AccountAction):
@@ -99,7 +104,9 @@ class ActionCheckPayment(AccountAction):
         account = _account(session, tracker)
         if account is None:
             return None
-        return account, paid_since(session, account.borrower_id, recent_since(utcnow()))
+        loans = {b.loan_id for b in account.balances}
+        paid = paid_since(session, account.borrower_id, recent_since(utcnow()))
+        return account, [payment for payment in paid if payment.loan_id in loans]
 
     def answer(self, found: tuple[Account, list[WalletPayment]], language: str) -> list[Reply]:
         account, payments = found

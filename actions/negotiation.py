@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -30,17 +30,21 @@ from actions.context import (
     send,
 )
 from actions.handoff import offers_in, paused, record_handoff
-from bot.arrangements import negotiation
-from bot.arrangements.kinds import KINDS, Field, Situation, UnknownKind, kind_for_intent, kind_named
+from bot.arrangements import loan_choice, negotiation
+from bot.arrangements.kinds import KINDS, Field, Kind, Situation, UnknownKind, kind_for_intent, kind_named
 from bot.arrangements.negotiation import Offer, Said, Step, Suggestion
 from bot.arrangements.policy import PolicyBook, load_policy
 from bot.arrangements.service import NotEligible
 from bot.handoffs.summary import Offers
 from bot.loans.accounts import Account, load_account
 from bot.replies import names
+from bot.replies.reply import Reply
 
 REQUESTED = "requested_slot"
 SUGGESTION = "arrangement_suggestion"  # a value proposed for a field, awaiting a yes or no
+LOAN_CHOICES = "loan_choices"  # the loans the form asks the borrower to choose from
+LOAN_CHOSEN = "loan_chosen"  # the form has its loan: the offer is to be made on it
+FORM, OFFER = "arrangement_form", "action_offer_arrangement"
 FIELD_SLOTS = [field.slot for kind in KINDS for field in kind.fields]
 
 
@@ -70,20 +74,23 @@ class ActionOfferArrangement(Action):
     handing over to a person when it is a refusal a person may set aside."""
 
     def name(self) -> str:
-        return "action_offer_arrangement"
+        return OFFER
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        kind = kind_for_intent((tracker.latest_message.get("intent") or {}).get("name"))
+        chosen = tracker.get_slot(LOAN_CHOSEN) is True  # the form asked which loan: this one
+        kind = _kind_of(tracker) if chosen else kind_for_intent(intent_of(tracker.latest_message))
         if kind is None:
             dispatcher.utter_message(response="utter_please_rephrase")
-            return [SlotSet("arrangement_ok", False)]
+            return [SlotSet("arrangement_ok", False), SlotSet(LOAN_CHOSEN, None)]
+        text = tracker.latest_message.get("text") or ""
 
         def work(session: Session) -> Offer | None:
             account = _account(session, tracker)
             if account is None:
                 return None
-            offer = negotiation.choose_offer(session, account, kind, policy_book())
+            named = (str(tracker.get_slot(loan_choice.SLOT)),) if chosen else account.loans_named(text)
+            offer = negotiation.offer_for(session, account, kind, policy_book(), named)
             if negotiation.needs_person(offer):
                 record_handoff(session, tracker, "ineligible")
             return offer
@@ -92,17 +99,29 @@ class ActionOfferArrangement(Action):
             offer = await in_transaction(work)
         except ServiceUnavailable:
             dispatcher.utter_message(response="utter_service_unavailable")
-            return [SlotSet("arrangement_ok", False)]
+            return [SlotSet("arrangement_ok", False), SlotSet(LOAN_CHOSEN, None)]
         if offer is None:
             dispatcher.utter_message(response="utter_no_account")
-            return [SlotSet("arrangement_ok", False)]
+            return [SlotSet("arrangement_ok", False), SlotSet(LOAN_CHOSEN, None)]
         send(dispatcher, negotiation.offer_replies(offer, language(tracker)))
         events = [SlotSet("arrangement_ok", offer.ok), SlotSet("arrangement_type", kind.name),
-                  SlotSet("arrangement_loan", offer.loan_id), *_cleared()]
-        if offer.ok:
+                  SlotSet(loan_choice.SLOT, offer.loan_id), SlotSet(LOAN_CHOICES, list(offer.choices)),
+                  *_cleared()]
+        if negotiation.needs_person(offer):
+            return [*events, *paused(tracker)]
+        if offer.ok and not offer.asks_which_loan:
             made = negotiation.noted(offers_in(tracker).made, kind.name)
-            return [*events, SlotSet("offers_made", list(made))]
-        return [*events, *paused(tracker)] if negotiation.needs_person(offer) else events
+            events.append(SlotSet("offers_made", list(made)))
+        # After the form's question which loan, no rule follows this action (the message was
+        # the answer, not a request): what comes next is named here.
+        return [*events, FollowupAction(FORM if offer.ok else "action_listen")] if chosen else events
+
+
+def _kind_of(tracker: Tracker) -> Kind[Any, Any] | None:
+    try:
+        return kind_named(tracker.get_slot("arrangement_type"))
+    except UnknownKind:
+        return None
 
 
 class ValidateArrangementForm(FormValidationAction):
@@ -120,6 +139,8 @@ class ValidateArrangementForm(FormValidationAction):
             fields = kind_named(tracker.get_slot("arrangement_type")).fields
         except UnknownKind:
             return [SlotSet(REQUESTED, None)]  # nothing to negotiate: the form ends
+        if tracker.get_slot(loan_choice.SLOT) is None:
+            return await self._which_loan(dispatcher, tracker)
         missing = [f for f in fields if tracker.get_slot(f.slot) is None]
         pending = Suggestion.from_json(tracker.get_slot(SUGGESTION))
         try:
@@ -137,16 +158,53 @@ class ValidateArrangementForm(FormValidationAction):
         ask = step.suggestion.slot if step.suggestion else next(iter(still_missing), None)
         return [*events, SlotSet(REQUESTED, ask)]
 
+    async def _which_loan(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        """The form's first question, when several loans could be meant. The loan chosen ends
+        the form, with the offer on that loan to follow (action_offer_arrangement, which starts
+        the form again or explains why not); an answer that could mean several asks again
+        among them."""
+        ask = [SlotSet(REQUESTED, loan_choice.SLOT)]
+        message = tracker.latest_message
+        if tracker.get_slot(REQUESTED) != loan_choice.SLOT or intent_of(message) in negotiation.NOT_AN_ANSWER:
+            return ask
+        choices = list(tracker.get_slot(LOAN_CHOICES) or [])
+
+        def work(session: Session) -> loan_choice.LoanAnswer | None:
+            account = _account(session, tracker)
+            return None if account is None else loan_choice.answer(
+                account, choices, message.get("text") or "", message.get("entities") or [])
+
+        try:
+            answer = await in_transaction(work)
+        except ServiceUnavailable:
+            dispatcher.utter_message(response="utter_service_unavailable")
+            return ask
+        if answer is not None and answer.loan_id is not None:
+            return [SlotSet(loan_choice.SLOT, answer.loan_id), SlotSet(LOAN_CHOSEN, True),
+                    SlotSet(REQUESTED, None), FollowupAction(OFFER)]
+        if answer is not None and answer.narrowed:
+            dispatcher.utter_message(response=loan_choice.NARROWED)
+            return [SlotSet(LOAN_CHOICES, list(answer.narrowed)), *ask]
+        return ask  # answers nothing: the rules reply, and the form asks again
+
     def _step(self, session: Session, tracker: Tracker, missing: list[Field],
               pending: Suggestion | None) -> Step | None:
         negotiating = _negotiating(session, tracker)
         if negotiating is None:
             return None
         offer, where = negotiating
-        message = tracker.latest_message
+        # Starting, the form reads the request that began the negotiation, which the question
+        # which loan may have come between.
+        message = tracker.latest_message if tracker.get_slot(REQUESTED) else _request(tracker, offer.kind)
         said = Said(intent_of(message), message.get("text") or "", message.get("entities") or [])
         return negotiation.step(offer, where, missing, tracker.get_slot(REQUESTED), pending, said,
                                 language(tracker))
+
+
+def _request(tracker: Tracker, kind: Kind[Any, Any]) -> dict[str, Any]:
+    """The borrower's latest message asking for this kind of arrangement."""
+    said = said_this_session(tracker)
+    return next((m for m in reversed(said) if intent_of(m) == kind.intent), tracker.latest_message)
 
 
 def _negotiating(session: Session, tracker: Tracker) -> tuple[Offer, Situation] | None:
@@ -204,6 +262,28 @@ def _ask_action(for_slot: str) -> type[ActionAskField]:
 
 
 ASK_ACTIONS = [_ask_action(slot) for slot in FIELD_SLOTS]  # one per field of every kind
+
+
+class ActionAskArrangementLoan(Action):
+    """Which loan?, with a button for each that could be meant, showing what is overdue on it."""
+
+    def name(self) -> str:
+        return names.ask_action(loan_choice.SLOT)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        choices = list(tracker.get_slot(LOAN_CHOICES) or [])
+
+        def work(session: Session) -> Any:
+            account = _account(session, tracker)
+            return None if account is None else loan_choice.question(account, choices, language(tracker))
+
+        try:
+            question = await in_transaction(work)
+        except ServiceUnavailable:
+            question = None
+        send(dispatcher, [question or Reply(loan_choice.QUESTION)])
+        return []
 
 
 class ActionProposeArrangement(Action):
@@ -328,5 +408,5 @@ async def _handed_over_refusing(tracker: Tracker) -> bool:
 
 
 def _cleared() -> list:
-    return [SlotSet("arrangement_terms", None), SlotSet(SUGGESTION, None),
+    return [SlotSet("arrangement_terms", None), SlotSet(SUGGESTION, None), SlotSet(LOAN_CHOSEN, None),
             *[SlotSet(slot, None) for slot in FIELD_SLOTS]]

@@ -31,6 +31,7 @@ class Stack:
     model: Path = TEST_MODEL
     jwt_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    wallet_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     ports: dict = field(default_factory=lambda: {n: free_port() for n in ("rasa", "actions", "gateway")})
     processes: dict = field(default_factory=dict)
 
@@ -46,7 +47,7 @@ class Stack:
         env = dict(os.environ)
         env.update(
             DATABASE_URL=self.database_url, WALLET_JWT_SECRET=self.jwt_secret,
-            RASA_TOKEN=self.rasa_token, RASA_URL=self.rasa,
+            RASA_TOKEN=self.rasa_token, RASA_URL=self.rasa, WALLET_SERVICE_TOKEN=self.wallet_token,
             ACTION_PORT=str(self.ports["actions"]), GATEWAY_PORT=str(self.ports["gateway"]),
             SANIC_HOST="127.0.0.1", TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false",
         )

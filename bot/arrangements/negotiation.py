@@ -25,6 +25,7 @@ from bot.arrangements.service import create_arrangement, eligibility_of
 from bot.handoffs.opening import HARD_CASES
 from bot.handoffs.summary import Offers
 from bot.loans.accounts import Account
+from bot.loans.balance import LoanBalance
 from bot.replies import buttons, names
 from bot.replies.reply import Reply
 from bot.replies.values import shown
@@ -60,6 +61,33 @@ class Offer:
     currency: str | None
     reason: str | None = None
     details: Mapping[str, Any] = dataclass_field(default_factory=dict)
+    choices: tuple[str, ...] = ()  # the loans it could be for, when the borrower is asked which
+
+    @property
+    def asks_which_loan(self) -> bool:
+        return self.loan_id is None and bool(self.choices)
+
+
+def offer_for(session: Session, account: Account, kind: Kind[Any, Any], book: PolicyBook,
+              named: Sequence[str] = ()) -> Offer:
+    """The offer on the loan the borrower means: the one they named; else, with several loans
+    still to repay (or several named), the question which one; else the one there is."""
+    balance = next((b for b in account.balances if b.loan_id == named[0]), None) if len(named) == 1 else None
+    if balance is not None:
+        if balance.outstanding <= 0:
+            return Offer(False, kind, balance.loan_id, balance.currency, "nothing_owed")
+        return _offer_on(session, account, kind, book, balance)
+    owing = [b.loan_id for b in account.balances if b.outstanding > 0 and (not named or b.loan_id in named)]
+    if len(owing) > 1:
+        return Offer(True, kind, None, None, choices=tuple(owing))
+    return choose_offer(session, account, kind, book)
+
+
+def _offer_on(session: Session, account: Account, kind: Kind[Any, Any], book: PolicyBook,
+              balance: LoanBalance) -> Offer:
+    eligibility = eligibility_of(session, balance.loan_id, kind, book, account.today)
+    return Offer(eligibility.ok, kind, balance.loan_id, balance.currency, eligibility.reason,
+                 eligibility.details)
 
 
 def choose_offer(session: Session, account: Account, kind: Kind[Any, Any], book: PolicyBook) -> Offer:
@@ -71,15 +99,17 @@ def choose_offer(session: Session, account: Account, kind: Kind[Any, Any], book:
     )
     refusal = None
     for balance in candidates:
-        eligibility = eligibility_of(session, balance.loan_id, kind, book, account.today)
-        if eligibility.ok:
-            return Offer(True, kind, balance.loan_id, balance.currency, None, eligibility.details)
-        refusal = refusal or Offer(False, kind, balance.loan_id, balance.currency,
-                                   eligibility.reason, eligibility.details)
+        offer = _offer_on(session, account, kind, book, balance)
+        if offer.ok:
+            return offer
+        refusal = refusal or offer
     return refusal or Offer(False, kind, None, None, "nothing_owed")
 
 
 def offer_replies(offer: Offer, language: str) -> list[Reply]:
+    """The offer, or why not; nothing yet when the form is to ask which loan first."""
+    if offer.asks_which_loan:
+        return []
     details = shown(offer.details, offer.currency, language)
     if offer.ok:
         return [Reply(offer.kind.offer_response, {"loan_id": offer.loan_id, **details})]

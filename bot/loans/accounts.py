@@ -1,7 +1,8 @@
 """Reading a borrower's account from the database into domain values."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from bot.db.models import Arrangement, Borrower, Conversation, Loan
 from bot.ledger.owing import credits_of
 from bot.loans.balance import BillLine, LoanBalance, loan_balance
 from bot.loans.late_fees import late_fee_owed
+from bot.loans.reference import LoanRef, loans_named
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,16 @@ class Account:
     today: date
     balances: tuple[LoanBalance, ...]
     credits: dict[str, Decimal] = field(default_factory=dict)  # per loan: paid beyond all owed
+
+    def loans_named(self, text: str) -> tuple[str, ...]:
+        """The loans a message names plainly ("the HKD loan", L-2004), in the account's order."""
+        return loans_named(text, [LoanRef(b.loan_id, b.currency) for b in self.balances])
+
+    def only(self, loan_ids: Collection[str]) -> Account:
+        """The account as far as these loans go (all of it when none is given)."""
+        if not loan_ids:
+            return self
+        return replace(self, balances=tuple(b for b in self.balances if b.loan_id in loan_ids))
 
 
 def load_account(session: Session, borrower_id: str, today: date | None = None) -> Account | None:

@@ -170,6 +170,10 @@ def _rescheduled_lines(balance: LoanBalance, arrangement: ArrangementProgress, d
     if outside > ZERO:
         lines.append(Reply("utter_balance_outside_arrangement", {
             "loan_id": balance.loan_id, "overdue": money(outside)}))
+    upcoming = balance.next_due_date
+    if upcoming is not None and all(d.due_date != upcoming for d in arrangement.dues):
+        # Next comes a bill the arrangement does not cover, due on its own date.
+        lines.append(Reply("utter_due_next", _next(balance, upcoming, language)))
     lines.append(Reply("utter_balance_outstanding", {
         "loan_id": balance.loan_id, "outstanding": money(balance.outstanding)}))
     return lines

@@ -56,15 +56,18 @@ async def run(action, sender_id: str, language: str = "en", text: str = "how muc
 def conversation(sender_id: str, said: list, *, language: str = "en", slots: dict | None = None,
                  active_loop: str | None = None) -> Tracker:
     """A tracker in which the borrower said `said` in order, the last being the latest message:
-    each an intent name, or an event dict put in as it is (a session start)."""
+    each an intent name, an (intent, text) pair, or an event dict put in as it is (a session
+    start)."""
     events = []
     for item in said:
         if isinstance(item, dict):
             events.append(item)
             continue
+        intent, text = item if isinstance(item, tuple) else (item, f"({item})")
         events += [{"event": "action", "name": "action_listen"},
-                   {"event": "user", "text": f"({item})",
-                    "parse_data": {"intent": {"name": item, "confidence": 0.9}, "entities": []}}]
+                   {"event": "user", "text": text,
+                    "parse_data": {"intent": {"name": intent, "confidence": 0.9}, "entities": [],
+                                   "text": text}}]
     latest = next(event for event in reversed(events) if event["event"] == "user")
     return Tracker.from_dict({
         "sender_id": sender_id, "slots": {"language": language, **(slots or {})},

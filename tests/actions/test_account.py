@@ -84,6 +84,15 @@ async def test_the_borrower_is_the_conversation_not_the_text(loan_db, frozen_tod
         "L-2001", "L-2002"}
 
 
+async def test_a_loan_named_in_the_question_is_the_one_answered(loan_db, frozen_today):
+    for text in ("how much is left on the USD loan?", "L-2002 balance", "美元那笔还欠多少"):
+        messages, _ = await run(ActionShowBalance(), "conv-alice", "en", text=text)
+        assert [(name, values["loan_id"]) for name, values in responses(messages)] == [
+            ("utter_balance_current", "L-2002"), ("utter_balance_payoff", "L-2002")], text
+    messages, _ = await run(ActionExplainCharges(), "conv-alice", "en", text="why is the SGD one so high")
+    assert {values["loan_id"] for _, values in responses(messages) if "loan_id" in values} == {"L-2001"}
+
+
 async def test_unknown_conversation_gets_no_account(loan_db):
     messages, _ = await run(ActionShowBalance(), "someone-else", "en")
     assert [m["response"] for m in messages] == ["utter_no_account"]

@@ -74,6 +74,7 @@ async def test_balance_names_the_plan_and_its_progress_in_chinese(loan_db, froze
     assert responses(messages) == [
         ("utter_balance_plan", {"loan_id": "L-1001", "instalments": 3, "instalments_paid": 1,
                                 "next_amount": "¥715.00", "next_date": "2026年12月30日"}),
+        ("utter_due_next", {"loan_id": "L-1001", "next_amount": "¥1,040.00", "next_date": "2026年12月15日"}),
         ("utter_balance_outstanding", {"loan_id": "L-1001", "outstanding": "¥2,470.00"}),
         ("utter_balance_payoff", {"loan_id": "L-1001", "payoff": "¥2,470.00"}),
     ]
@@ -115,6 +116,8 @@ async def test_balance_after_the_deferred_date_says_it_has_not_arrived(loan_db, 
     assert responses(messages) == [
         ("utter_balance_deferred_late", {"loan_id": "L-1001", "amount": "¥2,145.00",
                                          "new_date": "2026年12月7日"}),
+        # The next bill, which the deferral does not cover, now comes before anything else.
+        ("utter_due_next", {"loan_id": "L-1001", "next_amount": "¥1,040.00", "next_date": "2026年12月15日"}),
         ("utter_balance_outstanding", {"loan_id": "L-1001", "outstanding": "¥3,185.00"}),
         ("utter_balance_payoff", {"loan_id": "L-1001", "payoff": "¥3,185.00"}),
     ]

@@ -253,8 +253,8 @@ async def test_a_recent_deferral_goes_to_a_person(loan_db, frozen_today):
         session.add(Arrangement(id="deferral-kept", loan_id="L-2001", type="deferral", status="kept",
                                 terms={}, created_by="bot",
                                 created_at=datetime(2026, 10, 1, tzinfo=timezone.utc)))
-    messages, events = await run_on(ActionOfferArrangement(),
-                                    conversation("conv-alice", ["request_deferral"]))
+    messages, events = await run_on(ActionOfferArrangement(), conversation(
+        "conv-alice", [("request_deferral", "can I defer the SGD loan")]))
     assert said(messages) == ["utter_not_eligible_recent_deferral", "utter_handover_ineligible"]
     assert events[-2:] == PAUSED
     assert [h.reason for h in handoffs(loan_db, "conv-alice")] == ["ineligible"]
@@ -281,13 +281,14 @@ async def test_an_active_arrangement_is_only_explained(loan_db, frozen_today):
         session.add(Arrangement(id="plan-active", loan_id="L-2001", type="instalment_plan",
                                 status="active", terms={}, created_by="bot"))
     messages, events = await run_on(ActionOfferArrangement(),
-                                    conversation("conv-alice", ["request_deferral"]))
+                                    conversation("conv-alice", [("request_deferral", "defer L-2001")]))
     assert said(messages) == ["utter_not_eligible_active_arrangement", "utter_offer_human"]
     assert ConversationPaused() not in events and handoffs(loan_db, "conv-alice") == []
 
 
 async def test_an_offer_made_is_remembered_once(loan_db, frozen_today):
-    tracker = conversation("conv-alice", ["request_deferral"], slots={"offers_made": ["deferral"]})
+    tracker = conversation("conv-alice", [("request_deferral", "defer the first loan")],
+                           slots={"offers_made": ["deferral"]})
     messages, events = await run_on(ActionOfferArrangement(), tracker)
     assert said(messages) == ["utter_offer_deferral"]
     assert SlotSet("offers_made", ["deferral"]) in events and ConversationPaused() not in events

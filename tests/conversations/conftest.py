@@ -37,6 +37,20 @@ BORROWERS = (
     # a dispute and handed over, so no other test shares this borrower.
     borrower("b-3006", "Noor Ali", "en", "Asia/Singapore").loan(
         "L-3006", "SGD", "300.00", bill(-5, "300.00", interest="3.00")),
+    # Two loans to repay: which one an arrangement is for is asked (the HKD one is overdue, the
+    # USD one not yet due).
+    borrower("b-3007", "Mei Ho", "en", "Asia/Hong_Kong")
+    .loan("L-3007", "HKD", "2000.00", bill(-8, "1000.00", interest="20.00"), bill(22, "1000.00"))
+    .loan("L-3008", "USD", "500.00", bill(12, "500.00", interest="5.00")),
+    # Payments from the wallet while an arrangement runs (test_payments_in_chat.py).
+    borrower("b-3011", "Ravi Das", "en", "Asia/Singapore").loan(
+        "L-3011", "SGD", "900.00", bill(-10, "600.00", interest="0.00"), bill(20, "300.00")),
+    borrower("b-3012", "孙丽", "zh", "Asia/Shanghai").loan(
+        "L-3012", "CNY", "1000.00", bill(-6, "500.00", interest="20.00", late_fee="10.00"),
+        bill(24, "500.00", interest="10.00")),
+    borrower("b-3008", "何美", "zh", "Asia/Hong_Kong")
+    .loan("L-3009", "HKD", "1000.00", bill(-6, "1000.00", interest="10.00"))
+    .loan("L-3010", "CNY", "900.00", bill(-4, "900.00", interest="9.00")),
 )
 
 

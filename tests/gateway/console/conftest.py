@@ -48,6 +48,9 @@ BORROWERS = (
         bill(18, "300.00", interest="6.00")),
     borrower("b-2003", "Chen Jia", "en", "Asia/Singapore").loan(
         "L-2003", "SGD", "500.00", bill(-40, "500.00", interest="10.00")),
+    borrower("b-2004", "Dee Lam", "en", "Asia/Hong_Kong")
+    .loan("L-2004", "HKD", "1000.00", bill(-9, "1000.00", interest="10.00"))
+    .loan("L-2005", "SGD", "400.00", bill(-3, "400.00", interest="4.00")),
 )
 
 

@@ -180,6 +180,39 @@ async def test_an_agent_records_an_arrangement_within_policy_and_releases_the_ca
     assert console.problems == []
 
 
+async def test_with_two_loans_the_agent_chooses_which_an_arrangement_is_for(console_stack, console, http):
+    page = console.page
+    await sign_in(page)
+    await expect(page.locator("#connection")).to_have_text("Live")
+    await Borrower(console_stack, http, "b-2004").say(DISTRESS)
+    await page.locator("#queue li[data-handoff-id]").get_by_role("button").click()
+    await expect(page.locator("#case-heading")).to_have_text("Dee Lam")
+    await page.get_by_role("button", name="Claim").click()
+
+    # Nothing is preselected: each loan is offered with what is overdue on it.
+    loan = page.get_by_label("Loan")
+    await expect(loan).to_have_value("")
+    await expect(loan.locator("option")).to_have_text(
+        ["Which loan? Choose one…", "L-2004 · HKD 1,010.00 overdue", "L-2005 · SGD 404.00 overdue"])
+    await page.get_by_label("Type").select_option("promise_to_pay")
+    await page.get_by_label("Amount").fill("404.00")
+    await page.get_by_label("Payment date", exact=True).fill(
+        await page.evaluate("new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10)"))
+    await page.get_by_role("button", name="Create arrangement").click()
+    result = page.locator("#arr-result")
+    await expect(result).to_have_text("Choose the loan the arrangement is for.")
+    assert arrangements_of(console_stack, "L-2004") == arrangements_of(console_stack, "L-2005") == []
+
+    await loan.select_option("L-2005")
+    await page.get_by_role("button", name="Create arrangement").click()
+    await expect(result).to_contain_text("Promise to pay recorded")
+    [(kind, status, _, terms)] = arrangements_of(console_stack, "L-2005")
+    assert (kind, status, terms["amount"]) == ("promise_to_pay", "active", "404.00")
+    assert arrangements_of(console_stack, "L-2004") == []
+    await page.get_by_role("button", name="Close").click()
+    assert console.problems == []
+
+
 async def test_wrong_password_and_an_expired_session_go_back_to_sign_in(console_stack, console):
     page = console.page
     await sign_in(page, password="not the password")

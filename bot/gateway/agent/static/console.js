@@ -868,14 +868,19 @@
 
   // --- the arrangement form --------------------------------------------------------------
 
+  // With several loans to repay, the agent chooses one (as the bot asks the borrower which):
+  // nothing is preselected that the agent might not have meant.
   function fillLoanChoices(loans, keepForm) {
     const select = $("arr-loan");
     const previous = select.value;
-    select.replaceChildren(...loans.map((loan) =>
+    const owing = loans.filter((loan) => Number(loan.outstanding) > 0);
+    const choose = owing.length > 1
+      ? [el("option", { value: "", text: "Which loan? Choose one…", disabled: true })] : [];
+    select.replaceChildren(...choose, ...loans.map((loan) =>
       el("option", { value: loan.id, text: `${loan.id} · ${money(loan.overdue_amount, loan.currency)} overdue` })));
-    const mostOverdue = [...loans].sort((a, b) => (b.days_past_due || 0) - (a.days_past_due || 0))[0];
     if (keepForm && loans.some((loan) => loan.id === previous)) select.value = previous;
-    else if (mostOverdue) select.value = mostOverdue.id;
+    else if (owing.length > 1) select.value = "";
+    else if (loans.length) select.value = (owing[0] || loans[0]).id;
   }
 
   // The kinds and their fields come from the server's definitions: nothing here knows a kind.
@@ -940,6 +945,7 @@
   function arrangementRequest() {
     const kind = selectedKind();
     if (!kind) throw new Error("The kinds of arrangement could not be loaded; reload the page.");
+    if (!$("arr-loan").value) throw new Error("Choose the loan the arrangement is for.");
     const body = { loan_id: $("arr-loan").value, type: kind.type };
     for (const field of kind.fields) {
       const value = $(fieldId(kind, field)).value.trim();
