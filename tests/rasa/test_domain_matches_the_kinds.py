@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import yaml
 
+from bot.arrangements import loan_choice
 from bot.arrangements.kinds import KINDS
 from bot.runtime.settings import PROJECT_ROOT
 
@@ -15,8 +16,9 @@ RULES = yaml.safe_load((PROJECT_ROOT / "data/rules/arrangements.yml").read_text(
 def test_one_form_with_every_kind_s_fields_in_order():
     assert list(DOMAIN["forms"]) == ["arrangement_form"]
     slots = [field.slot for kind in KINDS for field in kind.fields]
-    assert DOMAIN["forms"]["arrangement_form"]["required_slots"] == slots
-    for slot in slots:
+    # First which loan (asked only when several could be meant), then the kind's own fields.
+    assert DOMAIN["forms"]["arrangement_form"]["required_slots"] == [loan_choice.SLOT, *slots]
+    for slot in [loan_choice.SLOT, *slots]:
         assert DOMAIN["slots"][slot]["mappings"] == [{"type": "custom"}], slot
 
 
@@ -25,7 +27,7 @@ def test_every_field_is_asked_by_its_own_action_with_quick_replies():
     from bot.replies import names
 
     slots = [field.slot for kind in KINDS for field in kind.fields]
-    assert [names.ask_action(slot) for slot in slots] == [
+    assert [names.ask_action(slot) for slot in [*slots, loan_choice.SLOT]] == [
         action for action in DOMAIN["actions"] if action.startswith("action_ask_")]
     assert sorted(action().name() for action in ASK_ACTIONS) == sorted(names.ask_action(s) for s in slots)
 
