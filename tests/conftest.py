@@ -1,6 +1,7 @@
 """Fixtures shared by every test: real databases, SQLite and PostgreSQL.
 
 - `postgres_server` / `postgres_url`: one PostgreSQL server per session (see tests/postgres.py).
+- `redis_server` / `redis_url`: one Redis server per session (tests/redis_server.py), flushed per test.
 - `database_url`: a fresh, empty database per test, parametrised `[sqlite]` and `[postgresql]`.
 - `database`: a `bot.db.Database` on `database_url`, schema upgraded, disposed afterwards.
 - `sqlite_database`: the same on SQLite only.
@@ -19,6 +20,8 @@ if str(ROOT) not in sys.path:
 
 from bot.db import Database  # noqa: E402
 from tests.postgres import PostgresServer, PostgresUnavailable, start_server  # noqa: E402
+from tests.redis_server import RedisServer, RedisUnavailable  # noqa: E402
+from tests.redis_server import start_server as start_redis  # noqa: E402
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -35,6 +38,28 @@ def postgres_server() -> PostgresServer:
         pytest.fail(problem, pytrace=False)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> RedisServer:
+    """One Redis server per session (see tests/redis_server.py)."""
+    try:
+        server, problem = start_redis(), None
+    except RedisUnavailable as error:
+        server, problem = None, str(error)
+    if problem is not None:  # outside the except block: one clear message
+        if os.environ.get("ALLOW_NO_REDIS") == "1":
+            pytest.skip(f"Redis unavailable, skipped as ALLOW_NO_REDIS=1 asks: {problem}")
+        pytest.fail(problem, pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    """The session server's URL, its database emptied for the test."""
+    redis_server.flush()
+    return redis_server.url
 
 
 @pytest.fixture(scope="session")

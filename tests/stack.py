@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.runtime.settings import PROJECT_ROOT
+from bot.runtime.stores import rasa_store_environment
 
 TEST_MODEL = PROJECT_ROOT / "models" / "test" / "test.tar.gz"
 STARTUP_SECONDS = 240
@@ -34,6 +35,7 @@ class Stack:
     wallet_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     ports: dict = field(default_factory=lambda: {n: free_port() for n in ("rasa", "actions", "gateway")})
     processes: dict = field(default_factory=dict)
+    redis_url: str | None = None  # Rasa's lock store: in memory unless set
 
     @property
     def gateway(self) -> str:
@@ -51,6 +53,11 @@ class Stack:
             ACTION_PORT=str(self.ports["actions"]), GATEWAY_PORT=str(self.ports["gateway"]),
             SANIC_HOST="127.0.0.1", TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false",
         )
+        # Scripted borrowers type faster than people: no per-borrower rate limit here
+        # (tests/gateway/borrower/test_protection.py tests it).
+        env.setdefault("CHAT_RATE_INTERVAL_SECONDS", "0")
+        # endpoints.yml's tracker store (the trackers in this database) and lock store.
+        env.update(rasa_store_environment(self.database_url, self.redis_url))
         return env
 
     def start(self) -> Stack:

@@ -6,10 +6,19 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.environment import NameFilterParentNames, NameFilterType
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Tables in the same database that are not the project's: Rasa's SQL tracker store keeps the
+# conversation trackers in `events` (bot/runtime/stores.py). Autogenerate must not drop them.
+FOREIGN_TABLES = frozenset({"events"})
+
+
+def include_name(name: str | None, type_: NameFilterType, parent_names: NameFilterParentNames) -> bool:
+    """Alembic's filter (autogenerate, compare_metadata): the project's schema only."""
+    return not (type_ == "table" and name in FOREIGN_TABLES)
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -16,13 +16,15 @@ from sqlalchemy.exc import OperationalError
 
 from bot.arrangements.policy import load_policy
 from bot.db import Database
-from bot.gateway.agent.login_throttle import LoginThrottle
 from bot.gateway.agent.password_pool import PasswordPool
 from bot.gateway.api_headers import add_api_headers
+from bot.gateway.backlog import Backlog
 from bot.gateway.conversations import Conversations
 from bot.gateway.errors import json_errors
 from bot.gateway.inbound import MAX_BODY_BYTES
 from bot.gateway.keys import (
+    BACKLOG,
+    CHAT_RATE,
     CONVERSATIONS,
     DATABASE,
     HUB,
@@ -35,13 +37,15 @@ from bot.gateway.keys import (
     SETTINGS,
     SOCKETS,
 )
-from bot.gateway.live.hub import LocalHub
-from bot.gateway.locks import KeyedLocks
+from bot.gateway.metrics import METRICS, GatewayMetrics, count_requests, note_causes
 from bot.gateway.rasa_client import DEFAULT_TIMEOUT, RasaClient
+from bot.gateway.rate_limit import RateLimiter, local_rate_limiter
 from bot.gateway.routes import add_routes
 from bot.gateway.server import serve_forever
+from bot.gateway.shared_state import SharedState, shared_state
 from bot.handoffs.casework import CLOSING
 from bot.handoffs.opening import HOLDING
+from bot.logs import configure_logging
 from bot.replies.render import domain_responses
 from bot.runtime.settings import Settings, is_loopback
 
@@ -53,25 +57,37 @@ GATEWAY_REPLIES = (HOLDING, CLOSING)  # what the gateway says itself, from domai
 
 
 def create_app(
-    settings: Settings, database: Database | None = None, *, rasa_timeout: float = DEFAULT_TIMEOUT
+    settings: Settings, database: Database | None = None, *, rasa_timeout: float = DEFAULT_TIMEOUT,
+    chat_rate: RateLimiter | None = None,
 ) -> web.Application:
     """The application; no connection is made until it starts. A database given is the
     caller's to dispose of; one made here from `settings.database_url` is disposed of here."""
-    app = web.Application(middlewares=[json_errors], client_max_size=MAX_BODY_BYTES)
+    # Metrics (bot/gateway/metrics.py): outermost the final status and time, innermost the cause.
+    app = web.Application(middlewares=[count_requests, json_errors, note_causes],
+                          client_max_size=MAX_BODY_BYTES)
+    app[METRICS] = GatewayMetrics(app)
     app[SETTINGS] = settings
     app[POLICY] = load_policy()  # a broken policy file stops the gateway here, not mid-chat
     app[DATABASE] = database or Database(settings.database_url)
     app[CONVERSATIONS] = Conversations(app[DATABASE])
-    app[HUB] = LocalHub()
-    app[RASA] = RasaClient(settings.rasa_url, settings.rasa_token, timeout=rasa_timeout)
-    app[LOCKS] = KeyedLocks()
-    app[LOGIN_THROTTLE] = LoginThrottle()
+    # What several gateway processes share: in Redis with REDIS_URL, else in this process.
+    shared = shared_state(settings.redis_url)
+    app[HUB] = shared.hub
+    app[RASA] = RasaClient(settings.rasa_instances, settings.rasa_token, timeout=rasa_timeout)
+    app[LOCKS] = shared.locks
+    # Protection of the borrower chat: a limiter given (a shared one, a test's clock) or this
+    # process's own for the settings; and the bound on messages in flight (bot/gateway/backlog.py).
+    app[CHAT_RATE] = chat_rate if chat_rate is not None else local_rate_limiter(
+        settings.chat_rate_burst, settings.chat_rate_interval)
+    app[BACKLOG] = Backlog(settings.chat_max_in_flight)
+    app[LOGIN_THROTTLE] = shared.login_throttle
     app[PASSWORDS] = PasswordPool()
     app[SOCKETS] = weakref.WeakSet()
     app[RESPONSES] = domain_responses().require(GATEWAY_REPLIES)  # one missing stops it here
     app.cleanup_ctx.extend([
         _database_lifetime(owned=database is None),
         _rasa_lifetime,
+        _shared_state_lifetime(shared),
         _password_pool_lifetime,
     ])
     # aiohttp 3.9 types its signals for aiosignal < 1.4 (Signal[Callable]); the pinned 1.4 is
@@ -83,7 +99,7 @@ def create_app(
 
 
 def serve(settings: Settings) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(settings.log_format)  # bot/logs.py: JSON lines or text, masked
     app = create_app(settings)
     if settings.demo_on:
         _announce_demo(settings)
@@ -115,6 +131,15 @@ def _database_lifetime(*, owned: bool) -> Lifetime:
 async def _rasa_lifetime(app: web.Application) -> AsyncIterator[None]:
     yield
     await app[RASA].close()
+
+
+def _shared_state_lifetime(shared: SharedState) -> Lifetime:
+    async def lifetime(app: web.Application) -> AsyncIterator[None]:
+        logger.info("live hub, conversation locks and login throttle kept in %s", shared.where)
+        yield
+        await shared.close()
+
+    return lifetime
 
 
 async def _password_pool_lifetime(app: web.Application) -> AsyncIterator[None]:

@@ -5,6 +5,7 @@ import json
 from collections.abc import Collection
 
 from bot.gateway.errors import ApiError
+from bot.logs import mark_sensitive
 
 MAX_TEXT_CHARS = 2000
 MAX_BODY_BYTES = 64 * 1024
@@ -28,6 +29,7 @@ def parse_chat_body(raw: bytes) -> str:
         raise ApiError(413, f"the text is longer than {MAX_TEXT_CHARS} characters")
     if "\x00" in text or not _encodable(text):
         raise ApiError(400, "the text contains characters that cannot be stored")
+    mark_sensitive(text)  # never in this request's log lines (bot/logs.py)
     return text
 
 

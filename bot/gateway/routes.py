@@ -7,7 +7,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.auth.roles import Permission
-from bot.gateway import demo, health
+from bot.gateway import demo, health, metrics
 from bot.gateway.agent import borrowers, console, handoffs, kinds, login
 from bot.gateway.agent.auth import requiring
 from bot.gateway.borrower import chat
@@ -51,6 +51,9 @@ ROUTES = [
     ("POST", demo.PREFIX + "/api/token", demo_api.issue_token, None),
     # operations
     ("GET", "/healthz", health.healthz, None),
+    ("GET", "/livez", health.livez, None),
+    ("GET", "/readyz", health.readyz, None),
+    ("GET", "/metrics", metrics.metrics_page, None),  # METRICS_TOKEN, or loopback only
 ]
 
 

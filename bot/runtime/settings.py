@@ -43,12 +43,31 @@ class Settings:
     # The demo chat page (/demo, bot/gateway/demo/): DEMO_CHAT=1 on, DEMO_CHAT=0 off; unset
     # (None), on exactly when the wallet secret is the development one (see `demo_on`).
     demo_chat: bool | None = None
+    # Several Rasa instances behind the gateway (RASA_URLS, comma-separated; none: `rasa_url`
+    # alone), and Redis for what several gateway processes share (REDIS_URL; None: this process).
+    rasa_urls: tuple[str, ...] = ()
+    redis_url: str | None = None
+    # GET /metrics: with a token, for its bearer only; None, for loopback clients only.
+    metrics_token: str | None = None
+    # The gateway's log lines (bot/logs.py): "json" or "text"; None: text on a terminal.
+    log_format: str | None = None
+    # Protection of the borrower chat (bot/gateway/rate_limit.py, bot/gateway/backlog.py):
+    # per borrower, `chat_rate_burst` messages at once, then one every `chat_rate_interval`
+    # seconds (0: no limit); at most `chat_max_in_flight` messages in flight in the gateway.
+    chat_rate_burst: int = 5
+    chat_rate_interval: float = 2.0
+    chat_max_in_flight: int = 100
 
     @property
     def demo_on(self) -> bool:
         """Whether the gateway serves the demo chat, which signs borrower tokens for the demo
         borrowers on request: never by default where the wallet app's real secret is set."""
         return self.jwt_secret == DEV_JWT_SECRET if self.demo_chat is None else self.demo_chat
+
+    @property
+    def rasa_instances(self) -> tuple[str, ...]:
+        """The Rasa instances' URLs: RASA_URLS, else RASA_URL alone."""
+        return self.rasa_urls or (self.rasa_url,)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -67,6 +86,13 @@ class Settings:
             wallet_token_max_lifetime=_seconds(env, "WALLET_TOKEN_MAX_SECONDS", borrower_tokens.MAX_LIFETIME),
             agent_token_max_lifetime=_seconds(env, "AGENT_TOKEN_MAX_SECONDS", agent_tokens.MAX_LIFETIME),
             demo_chat=_switch(env, "DEMO_CHAT"),
+            rasa_urls=_urls(env, "RASA_URLS"),
+            redis_url=env.get("REDIS_URL", "").strip() or None,
+            metrics_token=env.get("METRICS_TOKEN") or None,
+            log_format=env.get("LOG_FORMAT") or None,
+            chat_rate_burst=_count(env, "CHAT_RATE_BURST", 5),
+            chat_rate_interval=_interval(env, "CHAT_RATE_INTERVAL_SECONDS", 2.0),
+            chat_max_in_flight=_count(env, "CHAT_MAX_IN_FLIGHT", 100),
         )
 
     def check_safe_to_serve(self) -> None:
@@ -109,6 +135,33 @@ def _switch(env: Mapping[str, str], name: str) -> bool | None:
 
 
 _ON, _OFF = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit() and int(raw) > 0):
+        raise ValueError(f"{name} must be a whole number above 0, not {env[name]!r}")
+    return int(raw)
+
+
+def _interval(env: Mapping[str, str], name: str, default: float) -> float:
+    """Seconds, whole or decimal (1.5), 0 or more: never negative, infinite or NaN."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    whole, dot, fraction = raw.partition(".")
+    if not (raw.isascii() and whole.isdigit() and (fraction.isdigit() or not dot)) or len(raw) > 12:
+        raise ValueError(f"{name} must be a number of seconds, 0 or more (e.g. 2 or 1.5), "
+                         f"not {env[name]!r}")
+    return float(raw)
+
+
+def _urls(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of URLs, each once; () when unset or empty."""
+    urls = [url.strip().rstrip("/") for url in env.get(name, "").split(",")]
+    return tuple(dict.fromkeys(url for url in urls if url))
 
 
 def _seconds(env: Mapping[str, str], name: str, default: timedelta) -> timedelta:

@@ -45,6 +45,8 @@ BORROWERS = (
     # Payments from the wallet while an arrangement runs (test_payments_in_chat.py).
     borrower("b-3011", "Ravi Das", "en", "Asia/Singapore").loan(
         "L-3011", "SGD", "900.00", bill(-10, "600.00", interest="0.00"), bill(20, "300.00")),
+    borrower("b-3013", "Tom Lee", "en", "Asia/Singapore").loan(
+        "L-3013", "SGD", "300.00", bill(-4, "300.00", interest="3.00")),
     borrower("b-3012", "孙丽", "zh", "Asia/Shanghai").loan(
         "L-3012", "CNY", "1000.00", bill(-6, "500.00", interest="20.00", late_fee="10.00"),
         bill(24, "500.00", interest="10.00")),

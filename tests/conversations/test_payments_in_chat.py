@@ -93,5 +93,5 @@ def test_a_deferral_leaves_nothing_overdue_while_it_runs_and_is_kept_when_paid(s
 
 
 def test_i_already_paid_with_nothing_received_says_what_to_do(stack):
-    reply = Chat(stack, "b-3004").say("I already paid it yesterday")
+    reply = Chat(stack, "b-3013").say("I already paid it yesterday")  # no other test has b-3013
     assert reply[0].startswith("Thank you for letting me know. I can't see a payment from the last "), reply

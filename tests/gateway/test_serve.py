@@ -3,6 +3,7 @@ aiohttp's parser refuses is JSON without an ERROR, and SIGTERM stops it cleanly.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -42,12 +43,26 @@ async def test_serve_answers_a_huge_header_in_json_and_stops_cleanly(tmp_path):
     assert " ERROR " not in output and "Traceback" not in output
 
 
+async def test_serve_logs_json_lines_with_the_token_masked(tmp_path):
+    secret_token = token("b-1")
+    async with _served(tmp_path, log_format="json") as (http, process):
+        await _wait_for_health(http, process)
+        async with http.get("/api/v1/chat/history", headers={"Authorization": f"Bearer {secret_token}"}):
+            pass
+    lines = [json.loads(line) for line in (tmp_path / "gateway.log").read_text().splitlines()]
+    assert {"time", "level", "logger", "message"} <= set(lines[0])
+    [access] = [line for line in lines if line.get("route") == "/api/v1/chat/history"]
+    assert (access["logger"], access["status"], access["method"]) == ("aiohttp.access", 401, "GET")
+    assert secret_token not in json.dumps(lines)
+
+
 @asynccontextmanager
-async def _served(tmp_path: Path) -> AsyncIterator[tuple[aiohttp.ClientSession, subprocess.Popen]]:
-    """The gateway in a process of its own, logging to tmp_path/gateway.log; terminated
-    (SIGTERM) at the end of the block."""
+async def _served(tmp_path: Path, log_format: str = "text"
+                  ) -> AsyncIterator[tuple[aiohttp.ClientSession, subprocess.Popen]]:
+    """The gateway in a process of its own, logging to tmp_path/gateway.log (LOG_FORMAT
+    `log_format`: unset, a file gets JSON lines); terminated (SIGTERM) at the end of the block."""
     port = closed_port()
-    env = {**os.environ, "GATEWAY_PORT": str(port), "WALLET_JWT_SECRET": SECRET,
+    env = {**os.environ, "GATEWAY_PORT": str(port), "WALLET_JWT_SECRET": SECRET, "LOG_FORMAT": log_format,
            "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.sqlite3'}",
            "RASA_URL": f"http://127.0.0.1:{closed_port()}"}
     with (tmp_path / "gateway.log").open("w+") as log:

@@ -2,6 +2,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+from bot.db.migrate import include_name
 from bot.db.models import Base
 
 config = context.config
@@ -15,5 +16,6 @@ with engine.begin() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,  # not Rasa's tracker table
     )
     context.run_migrations()

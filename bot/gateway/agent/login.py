@@ -35,7 +35,7 @@ async def login(request: web.Request) -> web.Response:
     username, password = await _read_login(request)
     attempt = await _reserve_attempt(request, username)
     account = await _verified_account(app, attempt, username, password)
-    app[LOGIN_THROTTLE].succeeded(attempt)
+    await app[LOGIN_THROTTLE].succeeded(attempt)
     await app[DATABASE].run(_audit_login, account)
     return web.json_response({"token": _token(app, account), "role": account.role.value})
 
@@ -53,7 +53,7 @@ async def _reserve_attempt(request: web.Request, username: str) -> Attempt:
     """The attempt, counted as a failure until it succeeds; 429 when too many have failed."""
     keys = (("user", username.lower()), ("address", request.remote))
     try:
-        return request.app[LOGIN_THROTTLE].reserve(*keys)
+        return await request.app[LOGIN_THROTTLE].reserve(*keys)
     except Throttled as throttled:
         await request.app[DATABASE].run(_audit_failure, username, "too many failures")
         raise ApiError(429, TOO_MANY_FAILURES,
@@ -69,7 +69,7 @@ async def _verified_account(app: web.Application, attempt: Attempt, username: st
     try:
         matches = await app[PASSWORDS].matches(password, account)
     except PoolBusy:
-        app[LOGIN_THROTTLE].not_checked(attempt)
+        await app[LOGIN_THROTTLE].not_checked(attempt)
         await database.run(_audit_failure, username, "too many logins at once")
         raise ApiError(503, TOO_MANY_LOGINS, headers={"Retry-After": "1"}) from None
     if not matches or account is None:  # no account matches no password (the stand-in hash)

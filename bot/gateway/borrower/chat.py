@@ -9,12 +9,13 @@ from bot.gateway.borrower.auth import authenticate, authenticate_socket
 from bot.gateway.conversations import ConversationRef, Received
 from bot.gateway.errors import ApiError
 from bot.gateway.inbound import parse_chat_body, text_for_rasa
-from bot.gateway.keys import CONVERSATIONS, LOCKS, RASA, RESPONSES
+from bot.gateway.keys import BACKLOG, CHAT_RATE, CONVERSATIONS, LOCKS, RASA, RESPONSES
 from bot.gateway.live.agent_feed import handoff_changed, message_added
 from bot.gateway.live.borrower_feed import borrower_channel, bot_said
 from bot.gateway.live.socket import stream
 from bot.gateway.outbound import ChatMessage, in_script, rendered, replies_from_rasa
 from bot.gateway.rasa_client import BotUnavailable
+from bot.gateway.rate_limit import retry_after
 from bot.handoffs.opening import HOLDING
 
 logger = logging.getLogger(__name__)
@@ -22,32 +23,90 @@ logger = logging.getLogger(__name__)
 BOT_UNAVAILABLE = (
     "the assistant is temporarily unavailable; your message is kept and will be answered"
 )
+# Beyond the borrower's rate (429): nothing was kept, so the app must send it again.
+TOO_FAST = (
+    "too many messages in a short time: this message was not kept; send it again in {wait}"
+)
+# Beyond the gateway's backlog (503): kept, as on every 503 of the chat (CONTRACT §4), and
+# sent to the bot before the borrower's next message.
+BUSY = (
+    "the assistant is busy; your message is kept (do not send it again) and will be answered, "
+    "in order, when you next write, in {wait} or later"
+)
+BUSY_RETRY_SECONDS = 5  # about what a full backlog takes to drain at one Rasa's pace
 
 
 async def post_chat(request: web.Request) -> web.Response:
+    app = request.app
     borrower_id = await authenticate(request)
     text = parse_chat_body(await request.read())  # over client_max_size: aiohttp's 413
-    conversation = await current_conversation(request.app, borrower_id)
-    # One message at a time per conversation: Rasa sees them, and answers them, in order.
-    async with request.app[LOCKS](("conversation", conversation.id)):
-        received = await request.app[CONVERSATIONS].add_borrower_message(conversation.id, text)
+    await _within_rate(app, borrower_id)  # beyond it, a 429 before anything is kept
+    conversation = await current_conversation(app, borrower_id)
+    # Admitted, it counts as in flight from here, while it waits for its turn and for Rasa.
+    if app[BACKLOG].try_enter():
         try:
-            if received.status == "handoff":  # a person answers: the bot stays out of it
-                status, replies = received.status, await _to_agent(request.app, conversation, received)
-            else:
-                status, replies = await _deliver_pending(
-                    request.app, conversation, borrower_id, received.script)
-                if status == "handoff":  # the bot handed over just now: the queue shows it
-                    case = await request.app[CONVERSATIONS].active_case(conversation.id)
-                    await handoff_changed(request.app, case)
-        except BotUnavailable as error:
-            await _audit_unavailable(request.app, conversation, borrower_id, error)
-            raise ApiError(503, BOT_UNAVAILABLE, conversation_id=conversation.id) from None
+            status, replies = await _converse(app, conversation, borrower_id, text)
+        finally:
+            app[BACKLOG].leave()
+    else:
+        status, replies = await _keep_for_later(app, conversation, text)
     return web.json_response({
         "conversation_id": conversation.id,
         "status": status,
         "messages": [reply.as_json() for reply in replies],
     })
+
+
+async def _converse(
+    app: web.Application, conversation: ConversationRef, borrower_id: str, text: str
+) -> tuple[str, list[ChatMessage]]:
+    """Keeps the message and has it answered: by the bot (with any left undelivered before
+    it) or, in a handoff, by a person; the status, and the replies for the borrower now."""
+    # One message at a time per conversation: Rasa sees them, and answers them, in order.
+    async with app[LOCKS](("conversation", conversation.id)):
+        received = await app[CONVERSATIONS].add_borrower_message(conversation.id, text)
+        try:
+            if received.status == "handoff":  # a person answers: the bot stays out of it
+                return received.status, await _to_agent(app, conversation, received)
+            status, replies = await _deliver_pending(app, conversation, borrower_id, received.script)
+            if status == "handoff":  # the bot handed over just now: the queue shows it
+                case = await app[CONVERSATIONS].active_case(conversation.id)
+                await handoff_changed(app, case)
+            return status, replies
+        except BotUnavailable as error:
+            await _audit_unavailable(app, conversation, borrower_id, error)
+            raise ApiError(503, BOT_UNAVAILABLE, conversation_id=conversation.id) from None
+
+
+async def _within_rate(app: web.Application, borrower_id: str) -> None:
+    wait = await app[CHAT_RATE].check(borrower_id)
+    if wait is not None:
+        seconds = retry_after(wait)
+        raise ApiError(429, TOO_FAST.format(wait=_seconds(seconds)),
+                       headers={"Retry-After": str(seconds)})
+
+
+async def _keep_for_later(
+    app: web.Application, conversation: ConversationRef, text: str
+) -> tuple[str, list[ChatMessage]]:
+    """The backlog is full: the message is kept undelivered, a fast 503 says so, and the bot
+    gets it, in order, with the conversation's next message (`_deliver_pending`). In a handoff
+    it goes to the agents as usual: no Rasa, nothing to hold back.
+
+    Without the conversation's lock: waiting for it is waiting for Rasa. Its holder, if any,
+    delivers it now or leaves it for the next message; delivering happens only under the lock,
+    so never twice."""
+    received = await app[CONVERSATIONS].add_borrower_message(conversation.id, text)
+    if received.status == "handoff":
+        return received.status, await _to_agent(app, conversation, received)
+    logger.info("backlog full (%d in flight): a message of conversation %s is kept for later",
+                   app[BACKLOG].depth, conversation.id)
+    raise ApiError(503, BUSY.format(wait=_seconds(BUSY_RETRY_SECONDS)),
+                   headers={"Retry-After": str(BUSY_RETRY_SECONDS)}, conversation_id=conversation.id)
+
+
+def _seconds(count: int) -> str:
+    return "1 second" if count == 1 else f"{count} seconds"
 
 
 async def get_history(request: web.Request) -> web.Response:

@@ -1,9 +1,9 @@
 """Live events by channel, for the WebSockets: each borrower's (bot/gateway/live/borrower_feed.py)
 and the agents' (bot/gateway/live/agent_feed.py).
 
-`Hub` is what the rest of the gateway relies on; `LocalHub` serves one process. A backend
-shared by several processes (Redis or PostgreSQL pub/sub) can replace it behind the same two
-calls. Events are plain JSON-able dicts such as `{"from": "bot", "text": "..."}`.
+`Hub` is what the rest of the gateway relies on; `LocalHub` serves one process, `RedisHub`
+(bot/gateway/live/redis_hub.py, with REDIS_URL) several, behind the same two calls. Events
+are plain JSON-able dicts such as `{"from": "bot", "text": "..."}`.
 """
 from __future__ import annotations
 
