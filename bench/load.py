@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import secrets
 import socket
 import subprocess
@@ -131,7 +132,14 @@ class Bot:
         self.log.close()
 
 
-async def borrower_says(http: aiohttp.ClientSession, send, who: str, pause: float, run: Run) -> None:
+async def borrower_says(http: aiohttp.ClientSession, send, who: str, nth: int, pause: float,
+                        run: Run) -> None:
+    """One borrower's conversation. With a pause, borrowers are not in step, as people are not:
+    each starts at a random moment within the first pause and waits 0.5 to 1.5 times the pause
+    between messages (the same seeded draws for the gateway and for Rasa directly)."""
+    draws = random.Random(f"{run.level}-{pause}-{nth}")  # noqa: S311 - timing, not secrets
+    if pause:
+        await asyncio.sleep(draws.uniform(0, pause))
     for text in CONVERSATION:
         started = time.perf_counter()
         try:
@@ -143,7 +151,7 @@ async def borrower_says(http: aiohttp.ClientSession, send, who: str, pause: floa
         else:
             run.errors += 1
         if pause:
-            await asyncio.sleep(pause)
+            await asyncio.sleep(pause * draws.uniform(0.5, 1.5))
 
 
 def through_gateway(bot: Bot):
@@ -180,7 +188,8 @@ async def measure(bot: Bot, database: Database, run: Run, pool: list[str]) -> No
     timeout = aiohttp.ClientTimeout(total=120)
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0)) as http:
         cpu, started = bot.cpu_seconds(), time.perf_counter()
-        await asyncio.gather(*(borrower_says(http, send, s, run.pause, run) for s in senders))
+        await asyncio.gather(*(borrower_says(http, send, s, nth, run.pause, run)
+                               for nth, s in enumerate(senders)))
         run.seconds, run.cpu_seconds = time.perf_counter() - started, bot.cpu_seconds() - cpu
 
 
