@@ -10,7 +10,6 @@ bills the arrangement covers.
 """
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -20,12 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.arrangements import coverage
-from bot.arrangements.kinds import UnknownKind, kind_named, kind_of
+from bot.arrangements.kinds import kind_of, readable
 from bot.clock import today_in
 from bot.db.models import Arrangement, Payment
 from bot.loans.schedule import ArrangementProgress, Scheduled, counted
 
-logger = logging.getLogger(__name__)
 ZERO = Decimal(0)
 
 PaymentLine = tuple[date, Decimal]  # (day paid, in the borrower's time zone; amount)
@@ -33,12 +31,10 @@ PaymentLine = tuple[date, Decimal]  # (day paid, in the borrower's time zone; am
 
 def progress_of(session: Session, arrangement: Arrangement, today: date) -> ArrangementProgress | None:
     """None for terms this version cannot read: they must not hide what the bills owe."""
-    try:
-        kind = kind_named(arrangement.type)
-        terms = kind.from_json(arrangement.terms)
-    except (UnknownKind, KeyError, TypeError, ValueError, ArithmeticError):
-        logger.warning("arrangement %s has terms of an unknown shape", arrangement.id)
+    read = readable(arrangement)
+    if read is None:
         return None
+    kind, terms = read
     payments = payments_toward(session, arrangement, arrangement.loan.borrower.timezone, today)
     # One made before arrangements noted their bills covers none, and changes no dates.
     covers = bool(coverage.covered_by(session, arrangement.id))

@@ -3,7 +3,8 @@ definition holds). A new kind is a module here, listed in KINDS, plus its respon
 domain.yml and its section in policy.yml."""
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, Protocol
 
 from bot.arrangements.kinds.base import Due, Field, Invalid, Kind, Situation
 from bot.arrangements.kinds.deferral import DEFERRAL
@@ -11,7 +12,9 @@ from bot.arrangements.kinds.instalment_plan import INSTALMENT_PLAN
 from bot.arrangements.kinds.promise import PROMISE_TO_PAY
 
 __all__ = ["DEFERRAL", "INSTALMENT_PLAN", "KINDS", "PROMISE_TO_PAY", "Due", "Field", "Invalid", "Kind",
-           "Situation", "UnknownKind", "kind_for_intent", "kind_named", "kind_of"]
+           "Situation", "UnknownKind", "kind_for_intent", "kind_named", "kind_of", "readable"]
+
+logger = logging.getLogger(__name__)
 
 KINDS: tuple[Kind[Any, Any], ...] = (DEFERRAL, INSTALMENT_PLAN, PROMISE_TO_PAY)
 NAMES = tuple(kind.name for kind in KINDS)
@@ -37,3 +40,22 @@ def kind_of(terms: object) -> Kind[Any, Any]:
     if found is None:
         raise UnknownKind(f"no kind of arrangement has terms like {type(terms).__name__}")
     return found
+
+
+class Stored(Protocol):
+    """An arrangement as the database keeps it (bot.db.models.Arrangement)."""
+
+    id: Any
+    type: Any
+    terms: Any
+
+
+def readable(arrangement: Stored) -> tuple[Kind[Any, Any], Any] | None:
+    """The stored arrangement's kind and typed terms; None (and a warning) for terms this
+    version cannot read, which must not hide the rest of the loan or the borrower."""
+    try:
+        kind = kind_named(arrangement.type)
+        return kind, kind.from_json(arrangement.terms)
+    except (UnknownKind, KeyError, TypeError, ValueError, ArithmeticError):
+        logger.warning("arrangement %s has terms of an unknown shape", arrangement.id)
+        return None

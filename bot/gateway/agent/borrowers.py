@@ -5,7 +5,6 @@ an arrangement agreed with them. Every read of a borrower is audited, with actor
 from __future__ import annotations
 
 import json
-import logging
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.arrangements import by_agent
-from bot.arrangements.kinds import UnknownKind, kind_named
+from bot.arrangements.kinds import readable
 from bot.arrangements.policy import PolicyBook
 from bot.auth.identity import AgentIdentity
 from bot.clock import isoformat
@@ -30,8 +29,6 @@ from bot.loans.accounts import load_account
 from bot.loans.balance import LoanBalance
 from bot.loans.schedule import ArrangementProgress
 from bot.money import quantize
-
-logger = logging.getLogger(__name__)
 
 
 async def get_borrower(request: web.Request) -> web.Response:
@@ -173,13 +170,10 @@ def _arrangement(arrangement: Arrangement) -> dict[str, Any]:
         "created_by": arrangement.created_by,
         "terms": arrangement.terms,
     }
-    try:
-        kind = kind_named(arrangement.type)
-        terms = kind.from_json(arrangement.terms)
-    except (UnknownKind, KeyError, TypeError, ValueError, ArithmeticError):
-        # A row this version cannot read must not hide the rest of the borrower from agents.
-        logger.warning("arrangement %s has terms of an unknown shape", arrangement.id)
+    read = readable(arrangement)
+    if read is None:  # a row this version cannot read must not hide the rest of the borrower
         return stored
+    kind, terms = read
     return {
         **stored,
         "title": kind.title,
