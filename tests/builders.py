@@ -86,15 +86,23 @@ def add(session: Session, *borrowers: Borrower, today: date | None = None) -> No
 # --- the borrowers several suites share ----------------------------------------------------------
 
 
-def wang() -> Borrower:
+def wang(late_fees: tuple[str, str] = ("35.00", "0")) -> Borrower:
     """CONTRACT §3's borrower (tests/fixtures/contract_example.yml on CONTRACT_DAY): CNY 2,145.00
-    overdue, 39 days past due, the last bill still to come."""
+    overdue, 39 days past due, the last bill still to come. Other `late_fees` on the two overdue
+    bills: the lender's system reloading the loan with its fees raised."""
+    first, second = late_fees
     return borrower("b-1001", "王伟", "zh", "Asia/Shanghai").loan(
         "L-1001", "CNY", "3000.00",
-        bill(-39, "1000.00", interest="60.00", late_fee="35.00"),
-        bill(-8, "1000.00", interest="50.00"),
+        bill(-39, "1000.00", interest="60.00", late_fee=first),
+        bill(-8, "1000.00", interest="50.00", late_fee=second),
         bill(22, "1000.00", interest="40.00"),
     )
+
+
+def fees_raised(database: Database, first: str, second: str) -> None:
+    """The lender's system reloads Wang's loan (on CONTRACT_DAY) with the overdue bills' late
+    fees raised to `first` and `second`."""
+    load(database, wang(late_fees=(first, second)), today=CONTRACT_DAY)
 
 
 def alice() -> Borrower:

@@ -22,7 +22,7 @@ from bot.ledger.payments import WalletPayment
 from bot.ledger.recording import record_payment
 from tests.actions.conftest import TODAY, run
 from tests.actions.test_account import responses
-from tests.builders import bill, borrower, load
+from tests.builders import fees_raised
 
 BOOK = load_policy()
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -145,16 +145,6 @@ async def test_a_repaid_loan_has_no_payoff_line(loan_db, frozen_today):
 
 
 # --- the charges name frozen late fees ------------------------------------------------------------
-
-
-def fees_raised(database: Database, first: str, second: str) -> None:
-    """The lender's system reloads Wang's loan with the overdue bills' late fees raised."""
-    load(database, borrower("b-1001", "王伟", "zh", "Asia/Shanghai").loan(
-        "L-1001", "CNY", "3000.00",
-        bill(-39, "1000.00", interest="60.00", late_fee=first),
-        bill(-8, "1000.00", interest="50.00", late_fee=second),
-        bill(22, "1000.00", interest="40.00"),
-    ), today=TODAY)
 
 
 @pytest.mark.parametrize("language, frozen", [("zh", "¥40.00"), ("en", "CN¥40.00")])

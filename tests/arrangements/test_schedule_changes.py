@@ -24,7 +24,7 @@ from bot.loans.accounts import load_account
 from bot.loans.balance import LoanBalance
 from bot.loans.fixtures import FixtureError
 from bot.loans.schedule import Scheduled
-from tests.builders import CONTRACT_DAY, add, bill, borrower, load, wang
+from tests.builders import CONTRACT_DAY, add, bill, borrower, fees_raised, load, wang
 from tests.ledger.support import BOOK, SHANGHAI, report
 
 D = Decimal
@@ -89,16 +89,6 @@ def due_dates(database: Database) -> list[str]:
     with database.transaction() as session:
         return [bill.due_date.isoformat() for bill in session.execute(
             select(Bill).where(Bill.loan_id == "L-1001").order_by(Bill.due_date)).scalars()]
-
-
-def fees_raised(database: Database, first: str, second: str) -> None:
-    """The lender's system reloads the loan with the overdue bills' late fees raised."""
-    load(database, borrower("b-1001", "王伟", "zh", "Asia/Shanghai").loan(
-        "L-1001", "CNY", "3000.00",
-        bill(-39, "1000.00", interest="60.00", late_fee=first),
-        bill(-8, "1000.00", interest="50.00", late_fee=second),
-        bill(22, "1000.00", interest="40.00"),
-    ), today=CONTRACT_DAY)
 
 
 # --- a deferral --------------------------------------------------------------------------------

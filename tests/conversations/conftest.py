@@ -7,9 +7,11 @@ import urllib.error
 import urllib.request
 
 import pytest
+from sqlalchemy import select
 
 from bot.auth.borrower_tokens import issue_borrower_token
 from bot.db import Database
+from bot.db.models import Arrangement
 from tests.builders import alice, bill, borrower, load, wang
 from tests.stack import TEST_MODEL, Stack
 
@@ -92,6 +94,17 @@ class Chat:
         status, body = self.request("POST", "/api/v1/chat", {"text": text})
         assert status == 200, body
         return [message["text"] for message in body["messages"]]
+
+
+def arrangements(stack: Stack, *loan_ids: str) -> list[Arrangement]:
+    """The arrangements on these loans, as the database has them now."""
+    database = Database(stack.database_url)
+    try:
+        with database.transaction() as session:
+            return list(session.execute(select(Arrangement).where(
+                Arrangement.loan_id.in_(loan_ids)).order_by(Arrangement.created_at)).scalars())
+    finally:
+        database.dispose()
 
 
 @pytest.fixture

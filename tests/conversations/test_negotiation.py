@@ -5,23 +5,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
 
 from bot.clock import today_in
-from bot.db import Database
-from bot.db.models import Arrangement
-from tests.conversations.conftest import Chat
+from tests.conversations.conftest import Chat, arrangements
 
 pytestmark = pytest.mark.conversation
-
-
-def arrangements(stack, loan_id: str) -> list[Arrangement]:
-    database = Database(stack.database_url)
-    try:
-        with database.transaction() as session:
-            return list(session.execute(select(Arrangement).where(Arrangement.loan_id == loan_id)).scalars())
-    finally:
-        database.dispose()
 
 
 def test_english_deferral_with_the_days_in_the_request(stack):

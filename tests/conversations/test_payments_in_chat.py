@@ -9,13 +9,11 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
 
 from bot.clock import today_in
 from bot.db import Database
-from bot.db.models import Arrangement
 from bot.loans.accounts import load_account
-from tests.conversations.conftest import Chat
+from tests.conversations.conftest import Chat, arrangements
 
 pytestmark = pytest.mark.conversation
 
@@ -31,13 +29,8 @@ def pay(stack, borrower_id: str, loan_id: str, amount: str, currency: str) -> in
 
 
 def arrangement(stack, loan_id: str) -> tuple[str, str]:
-    database = Database(stack.database_url)
-    try:
-        with database.transaction() as session:
-            [row] = session.execute(select(Arrangement).where(Arrangement.loan_id == loan_id)).scalars()
-            return row.type, row.status
-    finally:
-        database.dispose()
+    [row] = arrangements(stack, loan_id)
+    return row.type, row.status
 
 
 def standing(stack, borrower_id: str) -> tuple[str, int]:

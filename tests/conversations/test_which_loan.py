@@ -6,24 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from bot.clock import today_in
-from bot.db import Database
-from bot.db.models import Arrangement
-from tests.conversations.conftest import Chat
+from tests.conversations.conftest import Chat, arrangements
 
 pytestmark = pytest.mark.conversation
 
 
-def arrangements(stack, *loan_ids: str) -> list[tuple[str, str, dict]]:
-    database = Database(stack.database_url)
-    try:
-        with database.transaction() as session:
-            return [(a.loan_id, a.type, a.terms) for a in session.execute(
-                select(Arrangement).where(Arrangement.loan_id.in_(loan_ids))).scalars()]
-    finally:
-        database.dispose()
+def made(stack, *loan_ids: str) -> list[tuple[str, str, dict]]:
+    return [(a.loan_id, a.type, a.terms) for a in arrangements(stack, *loan_ids)]
 
 
 def said(chat: Chat, text: str) -> tuple[list[str], list[list[dict]], str]:
@@ -45,7 +36,7 @@ def test_a_deferral_asks_which_loan_and_is_made_on_the_one_named(stack):
     texts, _, status = said(mei, '/inform{"loan_id": "L-3008"}')
     assert texts[0] == "Nothing is overdue on loan L-3008, so there is nothing to rearrange right now."
     assert status == "bot", texts
-    assert arrangements(stack, "L-3007", "L-3008") == []
+    assert made(stack, "L-3007", "L-3008") == []
 
     # Asked again, answered in words: the offer is on the HKD loan.
     said(mei, "I need more time to pay")
@@ -54,7 +45,7 @@ def test_a_deferral_asks_which_loan_and_is_made_on_the_one_named(stack):
     texts, _, _ = said(mei, "two weeks")
     assert texts[-1] == "Shall I set this up?"
     assert said(mei, "yes")[0][0].startswith("Done, it's set up")
-    [(loan, kind, terms)] = arrangements(stack, "L-3007", "L-3008")
+    [(loan, kind, terms)] = made(stack, "L-3007", "L-3008")
     new_date = today_in("Asia/Hong_Kong") + timedelta(days=14)
     assert (loan, kind, terms["new_due_date"]) == ("L-3007", "deferral", new_date.isoformat())
 
@@ -75,5 +66,5 @@ def test_a_promise_in_chinese_keeps_what_was_said_before_the_question(stack):
     assert any("L-3009" in text for text in texts), texts
     assert texts[-1] == "确认办理吗？", texts  # straight to the terms: nothing asked again
     assert said(he, "好的")[0][0].startswith("已办理好")
-    [(loan, kind, terms)] = arrangements(stack, "L-3009", "L-3010")
+    [(loan, kind, terms)] = made(stack, "L-3009", "L-3010")
     assert (loan, kind, terms["amount"]) == ("L-3009", "promise_to_pay", "500.00")

@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from bot.clock import today_in
 from bot.db import Database
-from bot.db.models import Arrangement, Conversation, Message
+from bot.db.models import Conversation, Message
 from tests.builders import bill, borrower, load
-from tests.conversations.conftest import Chat
+from tests.conversations.conftest import Chat, arrangements
 from tests.stack import TEST_MODEL, Stack
 
 pytestmark = pytest.mark.conversation
@@ -101,15 +101,6 @@ def rasa_tracker(stack: Stack, conversation_id: str) -> dict:
     url = f"{stack.rasa}/conversations/{conversation_id}/tracker?token={stack.rasa_token}&include_events=NONE"
     with urllib.request.urlopen(url, timeout=30) as answer:
         return json.loads(answer.read())
-
-
-def arrangements(stack: Stack, loan_id: str) -> list[Arrangement]:
-    database = Database(stack.database_url)
-    try:
-        with database.transaction() as session:
-            return list(session.execute(select(Arrangement).where(Arrangement.loan_id == loan_id)).scalars())
-    finally:
-        database.dispose()
 
 
 def assert_each_message_answered_once(stack: Stack, borrower_id: str, said: list[str]) -> None:
