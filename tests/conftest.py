@@ -25,6 +25,10 @@ from tests.redis_server import start_server as start_redis  # noqa: E402
 
 BACKENDS = ["sqlite", "postgresql"]
 
+# The bots the tests start write first only when a test runs a pass itself (bot/outreach/):
+# a pass at the real time would drop reminders into conversations a test is checking.
+os.environ.setdefault("OUTREACH_EVERY_SECONDS", "0")
+
 
 @pytest.fixture(scope="session")
 def postgres_server() -> PostgresServer:

@@ -198,6 +198,7 @@ class Message(Base):
     agent_username = Column(String(100), nullable=True)
     # Borrower messages only: False until the bot has received them.
     delivered = Column(Boolean, nullable=False, default=True)
+    kind = Column(String(16), nullable=True)  # "outreach": the bot wrote first (CONTRACT §8)
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
 
 
@@ -252,3 +253,44 @@ class AuditEvent(Base):
     loan_id = Column(String(64), nullable=True)
     conversation_id = Column(String(64), nullable=True)
     details = Column(JSON, nullable=True)
+
+
+class OutreachContact(Base):
+    """One message outreach would write (bot/outreach/): one row per borrower, loan, stage and
+    day (`key`), so that several schedulers never write it twice. `pending` until delivered
+    into the conversation (`sent`, with the message), or `suppressed` with the rule that held
+    it back; a temporary rule (quiet hours, a cap) lets a later pass send it after all."""
+
+    __tablename__ = "outreach_contacts"
+    __table_args__ = (
+        Index("ix_outreach_contacts_borrower_id_at", "borrower_id", "at"),
+        Index("ix_outreach_contacts_status", "status"),
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    key = Column(String(200), nullable=False, unique=True)  # borrower|loan|stage|day
+    borrower_id = Column(String(64), ForeignKey("borrowers.id"), nullable=False)
+    loan_id = Column(String(64), ForeignKey("loans.id"), nullable=False, index=True)
+    stage = Column(String(32), nullable=False)  # D+7, or an arrangement event: due_today
+    day = Column(Date, nullable=False)  # the day the stage or event falls on
+    segment = Column(String(32), nullable=False)  # risk/value
+    template = Column(String(64), nullable=False)  # stage/variant, e.g. D+7/challenger
+    variant = Column(String(32), nullable=False)
+    language = Column(String(8), nullable=False)  # en | hans | hant, as written
+    status = Column(String(16), nullable=False)  # pending | sent | suppressed
+    reason = Column(String(64), nullable=True)  # the rule, when suppressed
+    detail = Column(Text, nullable=True)  # the rule's own words
+    temporary = Column(Boolean, nullable=False, default=False)  # a later pass may send it
+    text = Column(Text, nullable=False)
+    buttons = Column(JSON, nullable=True)
+    conversation_id = Column(String(64), nullable=True)
+    message_id = Column(Integer, nullable=True)  # in the conversation, once sent
+    at = Column(UTCDateTime(), nullable=False)  # the pass that decided it (sent or held back)
+    # The wallet's push notification (WALLET_PUSH_URL): pending, sent, failed (gave up) or
+    # none (no push configured); retried with backoff.
+    push_status = Column(String(16), nullable=False, default="none")
+    push_attempts = Column(Integer, nullable=False, default=0)
+    push_next_at = Column(UTCDateTime(), nullable=True)
+    push_error = Column(Text, nullable=True)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.arrangements.policy import load_policy
 from bot.db import Database
+from bot.gateway import outreach
 from bot.gateway.agent.password_pool import PasswordPool
 from bot.gateway.api_headers import add_api_headers
 from bot.gateway.backlog import Backlog
@@ -36,6 +37,7 @@ from bot.gateway.keys import (
     RESPONSES,
     SETTINGS,
     SOCKETS,
+    STRATEGY,
 )
 from bot.gateway.metrics import METRICS, GatewayMetrics, count_requests, note_causes
 from bot.gateway.rasa_client import DEFAULT_TIMEOUT, RasaClient
@@ -46,6 +48,8 @@ from bot.gateway.shared_state import SharedState, shared_state
 from bot.handoffs.casework import CLOSING
 from bot.handoffs.opening import HOLDING
 from bot.logs import configure_logging
+from bot.outreach.service import push_target
+from bot.outreach.strategy import load_strategy
 from bot.replies.render import domain_responses
 from bot.runtime.settings import Settings, is_loopback
 
@@ -68,6 +72,8 @@ def create_app(
     app[METRICS] = GatewayMetrics(app)
     app[SETTINGS] = settings
     app[POLICY] = load_policy()  # a broken policy file stops the gateway here, not mid-chat
+    app[STRATEGY] = load_strategy()  # so does a broken outreach.yml (or banned phrasing in it)
+    push_target(settings)  # and WALLET_PUSH_URL without its secret
     app[DATABASE] = database or Database(settings.database_url)
     app[CONVERSATIONS] = Conversations(app[DATABASE])
     # What several gateway processes share: in Redis with REDIS_URL, else in this process.
@@ -101,6 +107,7 @@ def create_app(
 def serve(settings: Settings) -> None:
     configure_logging(settings.log_format)  # bot/logs.py: JSON lines or text, masked
     app = create_app(settings)
+    app.cleanup_ctx.append(outreach.scheduler)  # a served gateway writes first; a test's app does not
     if settings.demo_on:
         _announce_demo(settings)
     with suppress(web.GracefulExit, KeyboardInterrupt):  # SIGTERM or SIGINT: a clean stop

@@ -200,4 +200,6 @@ def _event(message: Message) -> dict[str, Any]:
     event = {"from": message.sender, "text": message.text, "at": message.created_at.isoformat()}
     if message.sender == "bot":
         event["buttons"] = list(message.buttons or [])
+    if message.kind:
+        event["kind"] = message.kind  # "outreach": the bot wrote first (CONTRACT §8)
     return event

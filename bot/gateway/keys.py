@@ -19,11 +19,13 @@ from bot.gateway.live.hub import Hub
 from bot.gateway.locks import Locks
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.rate_limit import RateLimiter
+from bot.outreach.strategy import Strategy
 from bot.replies.render import Responses
 from bot.runtime.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
 POLICY = web.AppKey("policy", PolicyBook)  # what agents may agree (policy.yml)
+STRATEGY = web.AppKey("strategy", Strategy)  # outreach (outreach.yml)
 DATABASE = web.AppKey("database", Database)
 CONVERSATIONS = web.AppKey("conversations", Conversations)
 HUB = web.AppKey("hub", Hub)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.auth.roles import Permission
-from bot.gateway import demo, health, metrics
+from bot.gateway import demo, health, metrics, outreach
 from bot.gateway.agent import borrowers, console, handoffs, kinds, login
 from bot.gateway.agent.auth import requiring
 from bot.gateway.borrower import chat
@@ -39,6 +39,7 @@ ROUTES = [
     ("GET", "/api/v1/agent/ws", handoffs.agent_socket, CASES),
     # the wallet's ledger, with the service token (checked by the handler)
     ("POST", "/api/v1/wallet/payments", payments.post_payment, None),
+    ("POST", "/api/v1/wallet/outreach/delivered", outreach.post_delivered, None),
     # the console page and its two static files
     ("GET", "/agent", console.page, None),
     ("GET", "/agent/", console.page, None),

@@ -1,7 +1,7 @@
 """Reading a borrower's account from the database into domain values."""
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -15,7 +15,7 @@ from bot.clock import today_in
 from bot.db.models import Arrangement, Borrower, Conversation, Loan
 from bot.ledger.owing import credits_of
 from bot.loans.balance import BillLine, LoanBalance, loan_balance
-from bot.loans.late_fees import late_fee_owed
+from bot.loans.late_fees import Freeze, late_fee_owed
 from bot.loans.reference import LoanRef, loans_named
 
 
@@ -65,10 +65,16 @@ def balance_of(session: Session, loan: Loan, today: date) -> LoanBalance:
     agent view shows and eligibility is judged on. Frozen late fees are left out; an active
     deferral or plan puts its own schedule, with what has been paid toward it, in place of
     the bills it covers (bot/loans/balance.py)."""
-    active = active_arrangement(session, loan.id)
+    return balance_with(session, loan, today, active_arrangement(session, loan.id),
+                        coverage.freezes_of(session, [bill.id for bill in loan.bills]))
+
+
+def balance_with(session: Session, loan: Loan, today: date, active: Arrangement | None,
+                 freezes: Mapping[int, list[Freeze]]) -> LoanBalance:
+    """`balance_of` with the loan's active arrangement and its bills' freezes already read
+    (a pass over many loans reads them for all at once)."""
     progress = progress_of(session, active, today) if active is not None else None
     covered = coverage.covered_by(session, progress.arrangement_id) if progress is not None else set()
-    freezes = coverage.freezes_of(session, [bill.id for bill in loan.bills])
     bills = [
         BillLine(bill.due_date, bill.principal, bill.interest,
                  late_fee_owed(bill.late_fee, freezes.get(bill.id, [])), bill.paid, bill.id in covered)

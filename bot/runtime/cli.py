@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from bot.runtime.settings import Settings, UnsafeSettings
 
 if TYPE_CHECKING:  # imported where used: each command loads only what it needs
-    from datetime import date
+    from datetime import date, datetime
 
     from bot.db import Database
     from bot.loans.fixtures import BorrowerSpec
@@ -55,6 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     policy = commands.add_parser("policy", help="the lender's policy file").add_subparsers()
     policy.add_parser("check", help="validate policy.yml (or $BOT_POLICY_FILE)").set_defaults(
         handler=_policy_check)
+
+    outreach = commands.add_parser("outreach", help="the messages the bot writes first").add_subparsers()
+    one_pass = outreach.add_parser("run", help="run one outreach pass")
+    one_pass.add_argument("--at", type=_moment, default=None,
+                          help="ISO-8601 moment to run it as of (default: now; no zone: UTC)")
+    one_pass.set_defaults(handler=_outreach_run)
+    outreach.add_parser("check", help="validate outreach.yml (or $BOT_OUTREACH_FILE)").set_defaults(
+        handler=_outreach_check)
 
     run = commands.add_parser("run", help="start Rasa, the action server and the gateway")
     run.add_argument("--model", default="models/current.tar.gz")
@@ -166,6 +174,27 @@ def _arrangements_review(args: argparse.Namespace, settings: Settings) -> int:
     print(f"arrangements reviewed: {counts['kept']} kept, {counts['broken']} broken, "
           f"{counts['active']} still active")
     return 0
+
+
+def _moment(text: str) -> datetime:
+    from bot.outreach.command import parse_moment
+
+    try:
+        return parse_moment(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _outreach_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.outreach.command import run_once
+
+    return run_once(_database(settings), settings, args.at)
+
+
+def _outreach_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.outreach.command import check
+
+    return check()
 
 
 def _policy_check(args: argparse.Namespace, settings: Settings) -> int:

@@ -57,6 +57,12 @@ class Settings:
     chat_rate_burst: int = 5
     chat_rate_interval: float = 2.0
     chat_max_in_flight: int = 100
+    # Outreach (bot/outreach/): a pass every `outreach_every` seconds in each gateway (0: none;
+    # `python -m bot outreach run` runs one), pushed to the wallet at WALLET_PUSH_URL (None: in
+    # the app only), each push signed with WALLET_PUSH_SECRET (HMAC-SHA256).
+    outreach_every: float = 300.0
+    wallet_push_url: str | None = None
+    wallet_push_secret: str | None = None
 
     @property
     def demo_on(self) -> bool:
@@ -93,6 +99,9 @@ class Settings:
             chat_rate_burst=_count(env, "CHAT_RATE_BURST", 5),
             chat_rate_interval=_interval(env, "CHAT_RATE_INTERVAL_SECONDS", 2.0),
             chat_max_in_flight=_count(env, "CHAT_MAX_IN_FLIGHT", 100),
+            outreach_every=_interval(env, "OUTREACH_EVERY_SECONDS", 300.0),
+            wallet_push_url=env.get("WALLET_PUSH_URL", "").strip() or None,
+            wallet_push_secret=env.get("WALLET_PUSH_SECRET") or None,
         )
 
     def check_safe_to_serve(self) -> None:

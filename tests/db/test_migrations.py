@@ -35,7 +35,7 @@ def schema_differences(database: Database) -> list:
 def test_the_models_name_the_tables_the_bot_needs():
     assert MODEL_TABLES == {
         "borrowers", "loans", "bills", "payments", "payment_allocations", "arrangements", "arrangement_bills",
-        "conversations", "messages", "handoffs", "agents", "audit_events",
+        "conversations", "messages", "handoffs", "agents", "audit_events", "outreach_contacts",
     }
 
 

@@ -246,3 +246,26 @@ def test_no_command_prints_help():
     result = bot()
     assert result.returncode == 2
     assert "db" in result.stdout and "token" in result.stdout and "agents" in result.stdout
+
+
+def test_outreach_run_as_of_a_moment_sends_once_and_says_what_it_held_back(database_url, db):
+    assert bot("db", "demo", url=database_url).returncode == 0
+    # Half past ten at night in Manila: the demo borrower there due a reminder is held back.
+    night = bot("outreach", "run", "--at", "2026-12-02T22:30:00+08:00", url=database_url, GATEWAY_PORT="9")
+    assert night.returncode == 0, night.stderr
+    assert "quiet_hours: 22:30 in Asia/Manila is outside 08:00-21:00" in night.stdout
+    morning = bot("outreach", "run", "--at", "2026-12-03T10:00:00+08:00", url=database_url, GATEWAY_PORT="9")
+    again = bot("outreach", "run", "--at", "2026-12-03T10:05:00+08:00", url=database_url, GATEWAY_PORT="9")
+    assert morning.returncode == again.returncode == 0
+    assert "sent      b-2003 L-2003 D+30/" in morning.stdout  # the next morning, once
+    assert "0 to send" in again.stdout.splitlines()[0] and "0 delivered" in again.stdout.splitlines()[0]
+
+
+def test_outreach_run_refuses_a_moment_that_does_not_exist(database_url, db):
+    answer = bot("outreach", "run", "--at", "2026-02-30T10:00:00", url=database_url)
+    assert answer.returncode == 2 and "not an ISO-8601 moment" in answer.stderr
+
+
+def test_outreach_check():
+    answer = bot("outreach", "check")
+    assert answer.returncode == 0 and answer.stdout.startswith("outreach ok:")

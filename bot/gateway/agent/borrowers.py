@@ -20,8 +20,9 @@ from bot.auth.identity import AgentIdentity
 from bot.clock import isoformat
 from bot.db.models import Arrangement, Borrower, Loan
 from bot.gateway.agent.auth import access_refused, authenticate_agent, check_borrower_access
+from bot.gateway.agent.outreach_view import contacts_of, segments_of
 from bot.gateway.errors import ApiError
-from bot.gateway.keys import DATABASE, POLICY
+from bot.gateway.keys import DATABASE, POLICY, STRATEGY
 from bot.handoffs import access
 from bot.jsonable import jsonable
 from bot.ledger.owing import credits_of
@@ -29,12 +30,14 @@ from bot.loans.accounts import load_account
 from bot.loans.balance import LoanBalance
 from bot.loans.schedule import ArrangementProgress
 from bot.money import quantize
+from bot.outreach.strategy import Strategy
 
 
 async def get_borrower(request: web.Request) -> web.Response:
     username = (await authenticate_agent(request)).username
     await check_borrower_access(request, access.check_may_read_account)
-    view = await request.app[DATABASE].run(_borrower_view, request.match_info["id"], username)
+    view = await request.app[DATABASE].run(_borrower_view, request.match_info["id"], username,
+                                            request.app[STRATEGY])
     if view is None:
         raise ApiError(404, "no such borrower")
     return web.json_response(view)
@@ -83,7 +86,8 @@ def _audit_refused_arrangement(session: Session, borrower_id: str, username: str
                           "field": refusal.field})
 
 
-def _borrower_view(session: Session, borrower_id: str, username: str) -> dict[str, Any] | None:
+def _borrower_view(session: Session, borrower_id: str, username: str,
+                   strategy: Strategy) -> dict[str, Any] | None:
     account = load_account(session, borrower_id)  # the borrower's today, in their time zone
     audit.record(session, audit.agent(username), "agent_viewed_borrower", borrower_id=borrower_id,
                  details=None if account is not None else {"found": False})
@@ -92,6 +96,8 @@ def _borrower_view(session: Session, borrower_id: str, username: str) -> dict[st
     borrower = session.get(Borrower, borrower_id)  # loaded above, with its loans
     arrangements = _arrangements_by_loan(session, [loan.id for loan in borrower.loans])
     credits = credits_of(session, [loan.id for loan in borrower.loans])
+    segments = segments_of(session, [loan.id for loan in borrower.loans], strategy, account.today,
+                           account.timezone)
     return {
         "id": borrower.id,
         "name": borrower.name,
@@ -99,9 +105,11 @@ def _borrower_view(session: Session, borrower_id: str, username: str) -> dict[st
         "timezone": borrower.timezone,
         "contact_opt_out_at": isoformat(borrower.contact_opt_out_at),
         "loans": [
-            _loan(loan, balance, arrangements.get(loan.id, []), credits.get(loan.id, Decimal(0)))
+            {**_loan(loan, balance, arrangements.get(loan.id, []), credits.get(loan.id, Decimal(0))),
+             "segment": segments.get(loan.id)}
             for loan, balance in zip(borrower.loans, account.balances, strict=True)
         ],
+        "contacts": contacts_of(session, borrower_id),  # outreach, newest first (CONTRACT §8)
     }
 
 

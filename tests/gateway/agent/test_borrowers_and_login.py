@@ -329,7 +329,11 @@ async def test_borrower_view_has_the_contract_figures(agent_gateway, loans, froz
                 "next_due_date": "2026-12-01", "next_due_amount": "1072.50", "late_fees_frozen": "0.00",
                 "schedule": [{**due, "paid": "0.00"} for due in PLAN["instalments"]],
             },
+            # 39 days late: high risk; CNY 3,185.00 to repay: below the high value (outreach.yml)
+            "segment": {"name": "high/low", "risk": "high", "value": "low", "plan": "early_person",
+                        "first_offer": "person"},
         }],
+        "contacts": [],  # outreach has not written to Wang
     }
 
 
@@ -382,6 +386,8 @@ async def test_borrower_view_on_a_due_date_and_in_a_currency_without_decimals(
         "overdue_amount": "7650", "days_past_due": 14, "outstanding": "17750",
         "next_due_date": "2026-12-01", "next_due_amount": "10100", "collection_hold": True,
         "credit": "0", "arrangements": [], "arrangement_progress": None,
+        "segment": {"name": "medium/low", "risk": "medium", "value": "low", "plan": "standard",
+                    "first_offer": "pay_now"},
     }]
 
 
