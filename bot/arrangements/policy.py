@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from bot.arrangements.kinds import KINDS
-from bot.arrangements.policy_values import FloatText, PolicyError, Section, one_of, whole
+from bot.arrangements.policy_values import PolicyError, Section, one_of, whole
+from bot.config_yaml import read_config
 from bot.ledger import order
 
 __all__ = ["DEFAULT_PATH", "Policy", "PolicyBook", "PolicyError", "ReviewPolicy", "load_policy",
@@ -114,33 +113,8 @@ def parse_policy(text: str, name: str = "policy.yml") -> PolicyBook:
     return PolicyBook(_policy("", defaults), MappingProxyType(policies), name)
 
 
-# --- YAML that keeps what the lender wrote ---------------------------------------------------
-
-
-class _PolicyLoader(yaml.SafeLoader):
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
-        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
-        duplicate = next((key for key in keys if keys.count(key) > 1), None)
-        if duplicate is not None:  # YAML would silently keep the last one
-            raise PolicyError(f"duplicate key {duplicate!r} (line {node.start_mark.line + 1})")
-        return super().construct_mapping(node, deep=deep)
-
-
-def _float_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> FloatText:
-    return FloatText(loader.construct_scalar(node))
-
-
-_PolicyLoader.add_constructor("tag:yaml.org,2002:float", _float_text)
-
-
 def _read_yaml(text: str, name: str) -> dict:
-    try:
-        document = yaml.load(text, Loader=_PolicyLoader)  # noqa: S506 - a SafeLoader subclass
-    except PolicyError as error:
-        raise PolicyError(f"{name}: {error}") from None
-    except yaml.YAMLError as error:
-        raise PolicyError(f"{name}: not valid YAML: {error}") from None
-    return _mapping(document, f"{name}:")
+    return _mapping(read_config(text, name, PolicyError), f"{name}:")
 
 
 # --- sections --------------------------------------------------------------------------------

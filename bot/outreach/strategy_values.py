@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Collection, Hashable
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-import yaml
-
 from bot.arrangements.policy_values import FloatText
+from bot.config_yaml import read_config
 from bot.money import InvalidAmount, parse_amount
 from bot.outreach.errors import StrategyError
 from bot.outreach.lint import check_template
@@ -20,32 +19,9 @@ LANGUAGES = ("en", "zh")
 CURRENCY = re.compile(r"[A-Z]{3}")  # ISO 4217
 
 
-# --- YAML that keeps what the manager wrote ---------------------------------------------------
-
-
-class _StrategyLoader(yaml.SafeLoader):
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
-        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
-        duplicate = next((key for key in keys if keys.count(key) > 1), None)
-        if duplicate is not None:  # YAML would silently keep the last one
-            raise StrategyError(f"duplicate key {duplicate!r} (line {node.start_mark.line + 1})")
-        return super().construct_mapping(node, deep=deep)
-
-
-def _float_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> FloatText:
-    return FloatText(loader.construct_scalar(node))
-
-
-_StrategyLoader.add_constructor("tag:yaml.org,2002:float", _float_text)
-
-
 def read_yaml(text: str, source: str) -> Any:
-    try:
-        return yaml.load(text, Loader=_StrategyLoader)  # noqa: S506 - a SafeLoader subclass
-    except StrategyError as error:
-        raise StrategyError(f"{source}: {error}") from None
-    except yaml.YAMLError as error:
-        raise StrategyError(f"{source}: not valid YAML: {error}") from None
+    """outreach.yml's document: duplicate keys and bad YAML refused, bare decimals kept as text."""
+    return read_config(text, source, StrategyError)
 
 
 # --- shapes -----------------------------------------------------------------------------------
