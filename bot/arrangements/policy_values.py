@@ -28,14 +28,16 @@ def whole(low: int, high: int) -> Check:
     return check
 
 
-def money(value: Any, where: str, currency: str | None) -> Decimal:
+def money(value: Any, where: str, currency: str | None, *, error: type[ValueError] = PolicyError,
+          example: str = "300.00") -> Decimal:
+    """An amount written in quotes; `error` is the file's own (outreach.yml's: StrategyError)."""
     if isinstance(value, FloatText):
-        raise PolicyError(
+        raise error(
             f'{where}: write money in quotes, like "{value}": a bare {value} is an inexact float')
     try:
         return parse_amount(value, currency)
-    except InvalidAmount as error:
-        raise PolicyError(f"{where}: must be an amount in quotes, like \"300.00\" ({error})") from None
+    except InvalidAmount as invalid:
+        raise error(f'{where}: must be an amount in quotes, like "{example}" ({invalid})') from None
 
 
 def optional_money(value: Any, where: str, currency: str | None) -> Decimal | None:

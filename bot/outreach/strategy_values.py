@@ -9,9 +9,8 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-from bot.arrangements.policy_values import FloatText
+from bot.arrangements.policy_values import money as policy_money
 from bot.config_yaml import read_config
-from bot.money import InvalidAmount, parse_amount
 from bot.outreach.errors import StrategyError
 from bot.outreach.lint import check_template
 
@@ -72,13 +71,7 @@ def word(value: Any, where: str) -> str:
 
 
 def money(value: Any, where: str, currency: str) -> Decimal:
-    if isinstance(value, FloatText):
-        raise StrategyError(
-            f'{where}: write money in quotes, like "{value}": a bare {value} is an inexact float')
-    try:
-        return parse_amount(value, currency)
-    except InvalidAmount as error:
-        raise StrategyError(f'{where}: must be an amount in quotes, like "5000" ({error})') from None
+    return policy_money(value, where, currency, error=StrategyError, example="5000")
 
 
 # --- borrower-facing texts --------------------------------------------------------------------
