@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from bot.db.models import AuditEvent
@@ -33,3 +34,12 @@ def record(
 ) -> None:
     session.add(AuditEvent(actor=actor, action=action, borrower_id=borrower_id, loan_id=loan_id,
                            conversation_id=conversation_id, details=details))
+
+
+def record_many(session: Session, actor: str, action: str, events: list[dict[str, Any]]) -> None:
+    """As `record` for each of many events at once (keys: borrower_id, loan_id,
+    conversation_id, details), in one statement: outreach delivers hundreds per batch."""
+    if events:
+        session.execute(insert(AuditEvent), [{"actor": actor, "action": action, "borrower_id": None,
+                                              "loan_id": None, "conversation_id": None, "details": None,
+                                              **event} for event in events])

@@ -1,14 +1,17 @@
 """Exact money: Decimal amounts quantised to the currency's minor unit, never float."""
 from __future__ import annotations
 
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel import Locale
 from babel.numbers import format_currency, get_currency_symbol
 
 # ISO 4217 minor units of the currencies the lender serves (2 unless listed).
 MINOR_UNITS = {"JPY": 0, "KRW": 0, "VND": 0, "IDR": 2, "KWD": 3, "BHD": 3}
-LOCALES = {"en": "en_US", "zh": "zh_Hans_CN"}
+# Parsed once: babel would parse a locale name on every amount formatted.
+LOCALES = {"en": Locale.parse("en_US"), "zh": Locale.parse("zh_Hans_CN")}
 # The money columns are NUMERIC(19, 4): at most 15 digits before the point.
 MAX_AMOUNT = Decimal(10) ** 15
 PLAIN_DECIMAL = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")  # no exponent, `_` or other digits
@@ -22,6 +25,7 @@ def minor_unit(currency: str) -> int:
     return MINOR_UNITS.get(currency.upper(), 2)
 
 
+@functools.lru_cache(maxsize=64)  # a few currencies, asked for on every figure of every balance
 def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_unit(currency))
 

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from bot.runtime.settings import PROJECT_ROOT
@@ -119,6 +120,15 @@ class Stack:
         _, command = self.processes[name]
         self.start_process(name, command)
         self.wait_until_ready()
+
+    def outreach_pass(self, at: datetime) -> str:
+        """One outreach pass as of `at`, as the command line runs it (CONTRACT §6): what it printed."""
+        done = subprocess.run([sys.executable, "-m", "bot", "outreach", "run", "--at", at.isoformat()],
+                              cwd=PROJECT_ROOT, env=self.environment(), capture_output=True,
+                              text=True, timeout=120)
+        if done.returncode != 0:
+            raise AssertionError(f"outreach run failed: {done.stderr}")
+        return done.stdout
 
     def stop(self) -> None:
         for name in list(self.processes):

@@ -192,8 +192,11 @@ def _history(session: Session, conversation_id: str) -> list[dict[str, Any]]:
 
 def agent_event(message: Message) -> dict[str, Any]:
     """A message as the agent console shows it: with its id and the agent who wrote it."""
-    return {"id": message.id, "from": message.sender, "text": message.text,
-            "at": message.created_at.isoformat(), "agent": message.agent_username}
+    event = {"id": message.id, "from": message.sender, "text": message.text,
+             "at": message.created_at.isoformat(), "agent": message.agent_username}
+    if message.kind:
+        event["kind"] = message.kind  # a reminder the bot wrote first
+    return event
 
 
 def _event(message: Message) -> dict[str, Any]:

@@ -1,10 +1,11 @@
 """Reading a borrower's account from the database into domain values."""
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -60,27 +61,44 @@ def load_account(session: Session, borrower_id: str, today: date | None = None) 
     )
 
 
+class BillFigures(Protocol):
+    """What a balance reads of a bill: a Bill, or a row of its columns."""
+
+    id: int
+    due_date: date
+    principal: Decimal
+    interest: Decimal
+    late_fee: Decimal
+    paid: Decimal
+
+
+class LoanFigures(Protocol):
+    id: str
+    currency: str
+    principal: Decimal
+
+
 def balance_of(session: Session, loan: Loan, today: date) -> LoanBalance:
     """The loan's effective balance as of `today`: the one figure the bot answers with, the
     agent view shows and eligibility is judged on. Frozen late fees are left out; an active
     deferral or plan puts its own schedule, with what has been paid toward it, in place of
     the bills it covers (bot/loans/balance.py)."""
-    return balance_with(session, loan, today, active_arrangement(session, loan.id),
+    return balance_with(session, loan, loan.bills, today, active_arrangement(session, loan.id),
                         coverage.freezes_of(session, [bill.id for bill in loan.bills]))
 
 
-def balance_with(session: Session, loan: Loan, today: date, active: Arrangement | None,
-                 freezes: Mapping[int, list[Freeze]]) -> LoanBalance:
-    """`balance_of` with the loan's active arrangement and its bills' freezes already read
-    (a pass over many loans reads them for all at once)."""
+def balance_with(session: Session, loan: LoanFigures, bills: Iterable[BillFigures], today: date,
+                 active: Arrangement | None, freezes: Mapping[int, list[Freeze]]) -> LoanBalance:
+    """`balance_of` with the loan's bills, active arrangement and bills' freezes already read
+    (a pass over many loans reads them for all at once, as rows: no ORM objects)."""
     progress = progress_of(session, active, today) if active is not None else None
     covered = coverage.covered_by(session, progress.arrangement_id) if progress is not None else set()
-    bills = [
+    lines = [
         BillLine(bill.due_date, bill.principal, bill.interest,
                  late_fee_owed(bill.late_fee, freezes.get(bill.id, [])), bill.paid, bill.id in covered)
-        for bill in loan.bills
+        for bill in bills
     ]
-    return loan_balance(loan.id, loan.currency, loan.principal, bills, today, progress)
+    return loan_balance(loan.id, loan.currency, loan.principal, lines, today, progress)
 
 
 def active_arrangement(session: Session, loan_id: str) -> Arrangement | None:

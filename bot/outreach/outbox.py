@@ -10,19 +10,19 @@ pass; after it, it is sent once.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.db.models import Conversation, Message, OutreachContact
-from bot.loans.accounts import open_conversation
 
 PENDING, SENT, SUPPRESSED = "pending", "sent", "suppressed"
 OUTREACH = "outreach"  # Message.kind
@@ -68,9 +68,8 @@ def record(session: Session, rows: Sequence[dict[str, Any]]) -> None:
         return
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    for start in range(0, len(rows), 1000):
-        session.execute(insert(OutreachContact).values(rows[start:start + 1000])
-                        .on_conflict_do_nothing(index_elements=["key"]))
+    # One statement, many rows (the driver batches them): compiled once, not per row.
+    session.execute(insert(OutreachContact).on_conflict_do_nothing(index_elements=["key"]), list(rows))
 
 
 def retry(session: Session, key: str, values: dict[str, Any]) -> None:
@@ -89,44 +88,91 @@ def pending_ids(session: Session, limit: int = 500) -> list[int]:
 
 def deliver(session: Session, contact_ids: Iterable[int], at: datetime) -> list[Delivered]:
     """Claims these pending contacts (those no other process holds) and writes each into its
-    borrower's open conversation (started when there is none), in this transaction."""
-    claimed = session.execute(
-        select(OutreachContact)
+    borrower's open conversation (started when there is none), in this transaction: a few
+    statements for the whole batch, whatever its size."""
+    locked = session.execute(
+        select(OutreachContact.id, OutreachContact.borrower_id, OutreachContact.loan_id,
+               OutreachContact.stage, OutreachContact.template, OutreachContact.key,
+               OutreachContact.text, OutreachContact.buttons)
         .where(OutreachContact.id.in_(list(contact_ids)), OutreachContact.status == PENDING)
         .order_by(OutreachContact.id)
         .with_for_update(skip_locked=True)
-    ).scalars().all()
-    return [_write(session, contact, at) for contact in claimed if _claim(session, contact.id)]
+    ).all()
+    claimed = _claim(session, [contact.id for contact in locked])
+    contacts = [contact for contact in locked if contact.id in claimed]
+    if not contacts:
+        return []
+    conversations = _conversations(session, {contact.borrower_id for contact in contacts}, at)
+    message_ids = _write_messages(session, [{
+        "conversation_id": conversations[contact.borrower_id], "sender": "bot", "text": contact.text,
+        "buttons": contact.buttons or None, "kind": OUTREACH, "delivered": True, "created_at": at,
+        "agent_username": None} for contact in contacts])
+    _note_sent(session, contacts, conversations, message_ids)
+    return [Delivered(contact.id, contact.borrower_id, conversations[contact.borrower_id], contact.text,
+                      list(contact.buttons or [])) for contact in contacts]
 
 
-def _claim(session: Session, contact_id: int) -> bool:
-    """Marks it sent only while it is still pending: of two processes that read it pending
-    (SQLite has no row locks), exactly one changes the row."""
-    changed = session.execute(update(OutreachContact)
-                              .where(OutreachContact.id == contact_id, OutreachContact.status == PENDING)
-                              .values(status=SENT).execution_options(synchronize_session=False))
-    return bool(changed.rowcount == 1)
+def _note_sent(session: Session, contacts: Sequence[Row], conversations: Mapping[str, str],
+               message_ids: Sequence[int]) -> None:
+    """Each contact sent, with its conversation and message, and the audit record of it."""
+    session.execute(update(OutreachContact).where(OutreachContact.id == bindparam("contact_id"))
+                    .values(status=SENT, conversation_id=bindparam("conversation"),
+                            message_id=bindparam("message")),
+                    [{"contact_id": contact.id, "conversation": conversations[contact.borrower_id],
+                      "message": message_id}
+                     for contact, message_id in zip(contacts, message_ids, strict=True)])
+    audit.record_many(session, audit.BOT, "outreach_sent", [{
+        "borrower_id": contact.borrower_id, "loan_id": contact.loan_id,
+        "conversation_id": conversations[contact.borrower_id],
+        "details": {"stage": contact.stage, "template": contact.template, "key": contact.key},
+    } for contact in contacts])
 
 
-def _write(session: Session, contact: OutreachContact, at: datetime) -> Delivered:
-    conversation = open_conversation(session, contact.borrower_id) or _start(session, contact.borrower_id, at)
-    message = Message(conversation_id=conversation.id, sender="bot", text=contact.text,
-                      buttons=contact.buttons or None, kind=OUTREACH, created_at=at)
-    session.add(message)
-    session.flush()
-    contact.message_id, contact.conversation_id = message.id, conversation.id
-    audit.record(session, audit.BOT, "outreach_sent", borrower_id=contact.borrower_id,
-                 loan_id=contact.loan_id, conversation_id=conversation.id,
-                 details={"stage": contact.stage, "template": contact.template, "key": contact.key})
-    return Delivered(contact.id, contact.borrower_id, conversation.id, contact.text,
-                     list(contact.buttons or []))
+def _claim(session: Session, contact_ids: list[int]) -> set[int]:
+    """Those of the locked rows this process may send. On PostgreSQL all of them: the row
+    locks (rechecked against a concurrent commit) make them ours. SQLite has no row locks:
+    each is marked sent only while it is still pending, so that of two processes that read
+    it pending exactly one changes it."""
+    if _postgresql(session):
+        return set(contact_ids)
+    still_pending = update(OutreachContact).where(OutreachContact.status == PENDING) \
+        .values(status=SENT).execution_options(synchronize_session=False)
+    return {contact_id for contact_id in contact_ids
+            if session.execute(still_pending.where(OutreachContact.id == contact_id)).rowcount == 1}
 
 
-def _start(session: Session, borrower_id: str, at: datetime) -> Conversation:
-    conversation = Conversation(id=uuid.uuid4().hex, borrower_id=borrower_id, status="bot",
-                                created_at=at, updated_at=at)
-    session.add(conversation)
-    session.flush()
-    audit.record(session, audit.BOT, "conversation_started", borrower_id=borrower_id,
-                 conversation_id=conversation.id, details={"by": OUTREACH})
-    return conversation
+def _conversations(session: Session, borrower_ids: Collection[str], at: datetime) -> dict[str, str]:
+    """The id of each borrower's conversation that is not closed (the earliest, as
+    open_conversation picks it), started for those who have none."""
+    rows = session.execute(
+        select(Conversation.borrower_id, Conversation.id)
+        .where(Conversation.borrower_id.in_(list(borrower_ids)), Conversation.status != "closed")
+        .order_by(Conversation.created_at.desc(), Conversation.id.desc())).all()
+    found = dict(rows)  # the earliest wins
+    started = {borrower_id: uuid.uuid4().hex for borrower_id in sorted(borrower_ids)
+               if borrower_id not in found}
+    if started:
+        session.execute(insert(Conversation), [
+            {"id": conversation_id, "borrower_id": borrower_id, "status": "bot", "created_at": at,
+             "updated_at": at} for borrower_id, conversation_id in started.items()])
+        audit.record_many(session, audit.BOT, "conversation_started", [
+            {"borrower_id": borrower_id, "conversation_id": conversation_id, "details": {"by": OUTREACH}}
+            for borrower_id, conversation_id in started.items()])
+    return found | started
+
+
+def _write_messages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Inserts the messages, in order; their ids. On PostgreSQL the ids are taken from the
+    sequence first, so the rows go in one batch; SQLite (embedded, small) inserts row by row."""
+    if not _postgresql(session):
+        return [session.execute(insert(Message).values(**row)).inserted_primary_key[0] for row in rows]
+    ids = sorted(session.execute(  # ascending, so the conversation shows them in this order
+        select(func.nextval(func.pg_get_serial_sequence("messages", "id")))
+        .select_from(func.generate_series(1, len(rows)))).scalars())
+    session.execute(insert(Message), [{"id": message_id, **row}
+                                      for message_id, row in zip(ids, rows, strict=True)])
+    return ids
+
+
+def _postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"

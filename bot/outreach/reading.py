@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from bot.arrangements import coverage
@@ -66,14 +67,18 @@ def facts_of(session: Session, loan_ids: Collection[str], at: datetime) -> list[
 
 
 def _read(session: Session, candidates: Select, at: datetime) -> list[LoanFacts]:
-    loans = list(session.execute(
-        select(Loan).where(Loan.id.in_(candidates))
-        .options(selectinload(Loan.bills), selectinload(Loan.borrower)).order_by(Loan.id)
-    ).scalars())
+    # Rows, not ORM objects: a pass reads tens of thousands of loans, and building an object
+    # for each loan, borrower and bill would cost more than everything else together.
+    loans = session.execute(
+        select(Loan.id, Loan.currency, Loan.principal, Loan.collection_hold, Loan.borrower_id,
+               Borrower.name, Borrower.language, Borrower.timezone, Borrower.contact_opt_out_at)
+        .join(Borrower, Borrower.id == Loan.borrower_id)
+        .where(Loan.id.in_(candidates)).order_by(Loan.id)).all()
     if not loans:
         return []
+    bills = _bills(session, candidates)
     active = _active_arrangements(session, candidates)
-    freezes = coverage.freezes_of(session, [bill.id for loan in loans for bill in loan.bills]) \
+    freezes = coverage.freezes_of(session, [bill.id for rows in bills.values() for bill in rows]) \
         if _any_frozen(session, candidates) else {}
     broken = _broken(session, candidates)
     paid_on = _last_paid(session, candidates)
@@ -83,21 +88,30 @@ def _read(session: Session, candidates: Select, at: datetime) -> list[LoanFacts]
     ever = _ever_contacted(session, candidates)
     read = []
     for loan in loans:
-        borrower = loan.borrower
-        now = at.astimezone(zone(borrower.timezone))
+        now = at.astimezone(zone(loan.timezone))
         arrangement = active.get(loan.id)
-        balance = balance_with(session, loan, now.date(), arrangement, freezes)
+        balance = balance_with(session, loan, bills.get(loan.id, ()), now.date(), arrangement, freezes)
         dues = _dues(balance, arrangement)
         read.append(LoanFacts(
-            borrower_id=borrower.id, name=borrower.name, language=borrower.language,
-            script=scripts.get(borrower.id), timezone=borrower.timezone, now=now, balance=balance,
-            history=_history(loan, paid_on, broken.get(loan.id, (0, None))[0], now.date()),
-            counts=_counts(sent.get(borrower.id, ()), loan.id, now, ever=borrower.id in ever),
-            holds=frozenset(_holds_of(borrower, loan, holds.get(borrower.id, ()), dues, now.date())),
+            borrower_id=loan.borrower_id, name=loan.name, language=loan.language,
+            script=scripts.get(loan.borrower_id), timezone=loan.timezone, now=now, balance=balance,
+            history=_history(bills.get(loan.id, ()), paid_on, broken.get(loan.id, (0, None))[0], now.date()),
+            counts=_counts(sent.get(loan.borrower_id, ()), loan.id, now, ever=loan.borrower_id in ever),
+            holds=frozenset(_holds_of(loan, holds.get(loan.borrower_id, ()), dues, now.date())),
             dues=dues,
             broken_since=broken.get(loan.id, (0, None))[1],
         ))
     return read
+
+
+def _bills(session: Session, candidates: Select) -> dict[str, list[Row]]:
+    rows = session.execute(
+        select(Bill.id, Bill.loan_id, Bill.due_date, Bill.principal, Bill.interest, Bill.late_fee, Bill.paid)
+        .where(Bill.loan_id.in_(candidates)).order_by(Bill.loan_id, Bill.due_date)).all()
+    found: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        found[row.loan_id].append(row)
+    return found
 
 
 def _candidates(window: Window) -> Select:
@@ -184,9 +198,9 @@ def _ever_contacted(session: Session, candidates: Select) -> set[str]:
     return set(rows)
 
 
-def _history(loan: Loan, paid_on: Mapping[int, datetime], broken: int, today: date) -> History:
+def _history(bills: Iterable[Row], paid_on: Mapping[int, datetime], broken: int, today: date) -> History:
     late = on_time = 0
-    for bill in loan.bills:
+    for bill in bills:
         if bill.due_date >= today:
             continue
         paid_at = paid_on.get(bill.id)
@@ -210,9 +224,9 @@ def _counts(sent: Iterable[tuple[str, datetime]], loan_id: str, now: datetime, *
     )
 
 
-def _holds_of(borrower: Borrower, loan: Loan, cases: Collection[str], dues: tuple[Due, ...],
-              today: date) -> Iterable[str]:
-    if borrower.contact_opt_out_at is not None:
+def _holds_of(loan: Row, cases: Collection[str], dues: tuple[Due, ...], today: date) -> Iterable[str]:
+    """`loan`: the row _read reads, with the borrower's opt-out."""
+    if loan.contact_opt_out_at is not None:
         yield f.STOP_CONTACT
     if loan.collection_hold:
         yield f.DISPUTE

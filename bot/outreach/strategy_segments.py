@@ -11,8 +11,9 @@
 """
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
@@ -49,7 +50,7 @@ class SegmentRules:
 
     def plan_for(self, risk: str, value: str) -> SegmentPlan:
         """The most specific pattern's (exact beats `*`; the file is checked to have exactly one)."""
-        return self.plans[_best(self.plans, risk, value)[0]]
+        return self.plans[_best_pattern(tuple(self.plans), risk, value)]
 
 
 def parse_segments(raw: Any, where: str, plans: tuple[str, ...], offers: tuple[str, ...]) -> SegmentRules:
@@ -116,7 +117,12 @@ def _check_every_segment(plans: Mapping[str, SegmentPlan], where: str) -> None:
                                 f"add {risk}/{value} to say which")
 
 
-def _best(plans: Mapping[str, Any], risk: str, value: str) -> list[str]:
+@functools.lru_cache(maxsize=256)  # nine segments; a pass asks for each loan
+def _best_pattern(patterns: tuple[str, ...], risk: str, value: str) -> str:
+    return _best(patterns, risk, value)[0]
+
+
+def _best(plans: Iterable[str], risk: str, value: str) -> list[str]:
     """The matching patterns with the most exact parts."""
     matching = [pattern for pattern in plans if _fits(pattern, risk, value)]
     most = max((_exact(pattern) for pattern in matching), default=0)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from babel import Locale
 from babel.dates import format_date
 
 from bot.clock import zone
 
 DATE_PATTERNS = {"en": "d MMM yyyy", "zh": "y年M月d日"}
 DAY_PATTERNS = {"en": "EEE d MMM", "zh": "M月d日（EEE）"}
-LOCALES = {"en": "en_GB", "zh": "zh_Hans_CN"}
+LOCALES = {"en": Locale.parse("en_GB"), "zh": Locale.parse("zh_Hans_CN")}  # parsed once
 
 
 def show_date(day: date, language: str) -> str:

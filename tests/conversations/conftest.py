@@ -52,6 +52,11 @@ BORROWERS = (
     borrower("b-3012", "孙丽", "zh", "Asia/Shanghai").loan(
         "L-3012", "CNY", "1000.00", bill(-6, "500.00", interest="20.00", late_fee="10.00"),
         bill(24, "500.00", interest="10.00")),
+    # Two loans, one a week overdue: an outreach reminder about it, and a tap on its
+    # "split into instalments" (test_outreach_reply.py).
+    borrower("b-3015", "Joy Wong", "en", "Asia/Hong_Kong")
+    .loan("L-3015", "HKD", "1800.00", bill(-7, "900.00", interest="9.00"), bill(23, "900.00"))
+    .loan("L-3016", "HKD", "600.00", bill(11, "600.00")),
     borrower("b-3008", "何美", "zh", "Asia/Hong_Kong")
     .loan("L-3009", "HKD", "1000.00", bill(-6, "1000.00", interest="10.00"))
     .loan("L-3010", "CNY", "900.00", bill(-4, "900.00", interest="9.00")),

@@ -51,6 +51,10 @@ BORROWERS = (
     borrower("b-2004", "Dee Lam", "en", "Asia/Hong_Kong")
     .loan("L-2004", "HKD", "1000.00", bill(-9, "1000.00", interest="10.00"))
     .loan("L-2005", "SGD", "400.00", bill(-3, "400.00", interest="4.00")),
+    # Outreach writes to her (a week late on one loan, the other due in five days).
+    borrower("b-2005", "Eva Chan", "en", "Asia/Hong_Kong")
+    .loan("L-2006", "HKD", "800.00", bill(-7, "800.00", interest="8.00"))
+    .loan("L-2007", "HKD", "500.00", bill(5, "500.00")),
 )
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import datetime, time, timedelta
 
 import pytest
 from playwright.async_api import expect
 from sqlalchemy import select
 
+from bot.clock import today_in, zone
 from bot.db import Database
 from bot.db.models import Arrangement, Handoff
 from bot.handoffs.opening import hand_over
@@ -273,4 +275,34 @@ async def test_after_a_lost_connection_the_queue_is_reloaded_and_a_conflict_is_s
     for button in ("Claim", "Release to bot", "Close"):
         await expect(page.get_by_role("button", name=button, exact=True)).to_be_disabled()
     await expect(page.locator("#reply")).to_be_disabled()
+    assert console.problems == []
+
+
+async def test_the_case_shows_what_outreach_wrote_and_held_back_and_each_loans_segment(
+        console_stack, console, http):
+    local = today_in("Asia/Hong_Kong")
+
+    def morning(days: int) -> datetime:  # 11:00 in Hong Kong, night in New York
+        return datetime.combine(local + timedelta(days=days), time(11), tzinfo=zone("Asia/Hong_Kong"))
+
+    console_stack.outreach_pass(morning(0))  # D+7 on L-2006: sent
+    await Borrower(console_stack, http, "b-2005").say(DISTRESS)
+    console_stack.outreach_pass(morning(2))  # D-3 on L-2007: held back, she is with a person
+    page = console.page
+    await sign_in(page)
+    await page.locator("#queue li[data-handoff-id]", has_text="Eva Chan").get_by_role("button").click()
+    await expect(page.locator("#case-heading")).to_have_text("Eva Chan")
+
+    reminder = page.locator("#transcript li.from-bot", has_text="L-2006").first
+    await expect(reminder.locator(".sender")).to_have_text("Bot · reminder")
+    contacts = page.locator("#contacts li")
+    await expect(contacts).to_have_count(2)  # newest first
+    await expect(contacts.nth(0)).to_contain_text("D-3 · L-2007")
+    await expect(contacts.nth(0)).to_contain_text("held back: collection on hold")
+    await expect(contacts.nth(1)).to_contain_text("D+7 · L-2006")
+    await expect(contacts.nth(1)).to_contain_text("sent")
+    await expect(page.locator('#loans [data-loan-id="L-2006"]')).to_contain_text(
+        "low risk · low value (plan standard, first offer: pay now)")
+    await page.get_by_role("button", name="Claim").click()
+    await page.get_by_role("button", name="Close").click()
     assert console.problems == []

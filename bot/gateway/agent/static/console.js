@@ -687,6 +687,7 @@
   function messageItem(message) {
     const from = ["borrower", "bot", "agent"].includes(message.from) ? message.from : "other";
     let sender = { borrower: "Borrower", bot: "Bot", agent: "Agent", other: String(message.from) }[from];
+    if (from === "bot" && message.kind === "outreach") sender = "Bot · reminder";
     if (from === "agent") {
       sender = message.agent ? `Agent ${message.agent}` : "Agent";
       if (message.agent && message.agent === state.username) sender += " (you)";
@@ -809,8 +810,54 @@
     const list = Array.isArray(borrower.loans) ? borrower.loans : [];
     fill(loans,
       ...(list.length ? list.map(loanCard) : [el("p", { className: "empty", text: "No loans." })]),
+      contactsPanel(Array.isArray(borrower.contacts) ? borrower.contacts : []),
     );
     fillLoanChoices(list, keepForm);
+  }
+
+  // What outreach wrote to the borrower, and what the compliance engine held back and why.
+  const HELD_BACK = {
+    quiet_hours: "outside contact hours",
+    opted_out: "borrower opted out",
+    daily_cap: "daily limit reached",
+    borrower_daily_cap: "daily limit for the borrower reached",
+    weekly_cap: "weekly limit reached",
+    recipient: "not the borrower",
+    first_contact_disclosure: "first contact without disclosure",
+  };
+
+  function heldBackLabel(reason) {
+    if (!reason) return "held back";
+    if (HELD_BACK[reason]) return HELD_BACK[reason];
+    if (reason.startsWith("on_hold:")) return `collection on hold (${reason.slice(8).replace(/_/g, " ")})`;
+    return reason.replace(/_/g, " ");
+  }
+
+  function contactsPanel(contacts) {
+    return el("section", { className: "contacts", id: "contacts" },
+      el("h5", { text: `Outreach (${contacts.length})` }),
+      contacts.length
+        ? el("ul", {}, ...contacts.map(contactItem))
+        : el("p", { className: "hint", text: "The bot has not written first to this borrower." }));
+  }
+
+  function contactItem(contact) {
+    const status = String(contact.status || "");
+    const outcome = status === "suppressed" ? `held back: ${heldBackLabel(contact.reason)}` : status;
+    return el("li", { className: `contact status-${status.replace(/[^a-z_]/gi, "")}` },
+      el("div", {},
+        el("strong", { text: `${contact.stage || "?"} · ${contact.loan_id || "?"}` }),
+        " ", el("span", { className: "tag", text: outcome })),
+      el("div", { className: "hint", text: `${clockTime(contact.at)} · ${contact.segment || "?"} · variant ${contact.variant || "?"} · ${contact.language || "?"}` }),
+      contact.detail ? el("div", { className: "hint", text: String(contact.detail) }) : null,
+      contact.text ? el("details", {}, el("summary", { text: "Message" }),
+        el("p", { className: "contact-text", text: String(contact.text) })) : null);
+  }
+
+  function segmentText(segment) {
+    if (!segment || typeof segment !== "object") return "—";
+    const offer = String(segment.first_offer || "").replace(/_/g, " ");
+    return `${segment.risk} risk · ${segment.value} value (plan ${segment.plan}, first offer: ${offer})`;
   }
 
   function localTime(timezone) {
@@ -841,6 +888,7 @@
         ["Outstanding", money(loan.outstanding, loan.currency)],
         ["Principal", money(loan.principal, loan.currency)],
         ["Next due", loan.next_due_date || "—"],
+        ["Segment", segmentText(loan.segment)],
       ]),
       arrangements.length
         ? el("div", { className: "arrangements" },
