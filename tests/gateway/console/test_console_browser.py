@@ -303,6 +303,7 @@ async def test_the_case_shows_what_outreach_wrote_and_held_back_and_each_loans_s
     await expect(contacts.nth(1)).to_contain_text("sent")
     await expect(page.locator('#loans [data-loan-id="L-2006"]')).to_contain_text(
         "low risk · low value (plan standard, first offer: pay now)")
-    await page.get_by_role("button", name="Claim").click()
-    await page.get_by_role("button", name="Close").click()
+    await page.get_by_role("button", name="Claim", exact=True).click()
+    await page.get_by_role("button", name="Close", exact=True).click()
+    await expect(page.locator("#case-status")).to_contain_text("Closed")
     assert console.problems == []
