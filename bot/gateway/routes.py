@@ -8,7 +8,7 @@ from aiohttp import web
 
 from bot.auth.roles import Permission
 from bot.gateway import demo, health, metrics, outreach
-from bot.gateway.agent import borrowers, console, handoffs, kinds, login
+from bot.gateway.agent import borrowers, console, handoffs, kinds, kpis, login
 from bot.gateway.agent.auth import requiring
 from bot.gateway.borrower import chat
 from bot.gateway.demo import api as demo_api
@@ -37,6 +37,8 @@ ROUTES = [
     ("POST", HANDOFF + "/release", handoffs.release, CASES),
     ("POST", HANDOFF + "/close", handoffs.close, CASES),
     ("GET", "/api/v1/agent/ws", handoffs.agent_socket, CASES),
+    ("GET", "/api/v1/agent/kpis", kpis.get_kpis, Permission.KPIS),
+    ("GET", "/api/v1/agent/kpis/variants", kpis.get_variants, Permission.KPIS),
     # the wallet's ledger, with the service token (checked by the handler)
     ("POST", "/api/v1/wallet/payments", payments.post_payment, None),
     ("POST", "/api/v1/wallet/outreach/delivered", outreach.post_delivered, None),

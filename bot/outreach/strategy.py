@@ -8,6 +8,7 @@ Who writes (`lender`), when (`plans` of `stages` by days from the due date, arra
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -98,9 +99,10 @@ class Strategy:
         return compliance.stricter(self.markets[name] for name in names)
 
 
-def load_strategy(path: str | Path = DEFAULT_PATH) -> Strategy:
-    """outreach.yml at `path`, read once per process."""
-    return _load(Path(path))
+def load_strategy(path: str | Path | None = None) -> Strategy:
+    """outreach.yml from `path`, else $BOT_OUTREACH_FILE, else the repository root; read once
+    per process."""
+    return _load(Path(path or os.environ.get("BOT_OUTREACH_FILE") or DEFAULT_PATH))
 
 
 @cache

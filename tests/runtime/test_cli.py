@@ -269,3 +269,11 @@ def test_outreach_run_refuses_a_moment_that_does_not_exist(database_url, db):
 def test_outreach_check():
     answer = bot("outreach", "check")
     assert answer.returncode == 0 and answer.stdout.startswith("outreach ok:")
+
+
+def test_outreach_check_reads_the_file_named_by_bot_outreach_file(tmp_path):
+    edited = tmp_path / "outreach.yml"
+    edited.write_text((ROOT / "outreach.yml").read_text(encoding="utf-8")
+                      .replace("catch_up_days: 2", "catch_up_days: -1"), encoding="utf-8")
+    answer = bot("outreach", "check", BOT_OUTREACH_FILE=str(edited))
+    assert answer.returncode == 1 and "catch_up_days" in answer.stderr, answer

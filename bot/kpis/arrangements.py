@@ -1,0 +1,43 @@
+"""Arrangements agreed in the period: by type, and what became of the promises to pay.
+
+A promise made in the period is counted `kept`, `broken`, `active` or `cancelled` as it stands
+now (bot/arrangements/review.py settles them); kept_rate is kept ÷ (kept + broken).
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Subquery
+
+from bot.db.models import Arrangement
+from bot.kpis.period import Period
+
+PROMISE = "promise_to_pay"
+
+
+@dataclass(frozen=True)
+class Agreed:
+    by_type: dict[str, int] = field(default_factory=dict)
+    promises: dict[str, int] = field(default_factory=dict)  # by status now
+
+    @property
+    def promises_made(self) -> int:
+        return self.by_type.get(PROMISE, 0)
+
+
+def agreed_by_group(session: Session, period: Period, loans: Subquery) -> dict[str, Agreed]:
+    rows = session.execute(
+        select(loans.c.grp, Arrangement.type, Arrangement.status, func.count())
+        .join(loans, loans.c.loan_id == Arrangement.loan_id)
+        .where(Arrangement.created_at >= period.start, Arrangement.created_at < period.end)
+        .group_by(loans.c.grp, Arrangement.type, Arrangement.status)).all()
+    types: dict[str, Counter[str]] = defaultdict(Counter)
+    promises: dict[str, Counter[str]] = defaultdict(Counter)
+    for group, kind, status, count in rows:
+        types[group][kind] += count
+        if kind == PROMISE:
+            promises[group][status] += count
+    return {group: Agreed(dict(types[group]), dict(promises[group])) for group in types}
