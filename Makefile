@@ -74,7 +74,11 @@ conversations: $(TEST_MODEL)
 	$(RASA) test core --model $(TEST_MODEL) --stories tests/conversations --fail-on-prediction-errors --out results/core
 	$(PY) -m pytest -q -m conversation tests
 
-test: validate unit conversations
+# The unit tests (one process, mostly waiting on databases) and the test model's training
+# (TensorFlow) share the two cores side by side; the conversations need the model.
+test: validate
+	$(MAKE) --no-print-directory -j2 --output-sync=target unit test-model
+	$(MAKE) --no-print-directory conversations
 
 # Settings in pyproject.toml: ruff on the code and its tests, mypy on the package.
 lint: $(STAMPS)/dev

@@ -97,7 +97,8 @@ class Payment(Base):
     wallet's own, unique, so that a repeated report can never count twice."""
 
     __tablename__ = "payments"
-    __table_args__ = (UniqueConstraint("payment_id", name="uq_payments_payment_id"),)
+    __table_args__ = (UniqueConstraint("payment_id", name="uq_payments_payment_id"),
+                      Index("ix_payments_paid_at", "paid_at"))  # KPIs: payments in a period
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     payment_id = Column(String(128), nullable=False)
@@ -138,6 +139,7 @@ class Arrangement(Base):
             postgresql_where=text("status = 'active'"),
             sqlite_where=text("status = 'active'"),
         ),
+        Index("ix_arrangements_created_at", "created_at"),  # KPIs: agreed in a period
     )
 
     id = Column(String(36), primary_key=True)
@@ -188,7 +190,8 @@ class Message(Base):
     """The transcript as the borrower and agents saw it (the gateway's record)."""
 
     __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_conversation_id_id", "conversation_id", "id"),)
+    __table_args__ = (Index("ix_messages_conversation_id_id", "conversation_id", "id"),
+                      Index("ix_messages_created_at", "created_at"))  # KPIs: who wrote in a period
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     conversation_id = Column(String(64), ForeignKey("conversations.id"), nullable=False)
@@ -212,6 +215,7 @@ class Handoff(Base):
         Index("uq_handoffs_one_active_per_conversation", "conversation_id", unique=True,
               postgresql_where=text("status != 'closed'"), sqlite_where=text("status != 'closed'")),
         Index("ix_handoffs_queue", "status", "priority", "created_at"),
+        Index("ix_handoffs_created_at", "created_at"),  # KPIs: handoffs of a period
     )
 
     id = Column(Integer, primary_key=True, autoincrement=True)
@@ -265,6 +269,7 @@ class OutreachContact(Base):
     __table_args__ = (
         Index("ix_outreach_contacts_borrower_id_at", "borrower_id", "at"),
         Index("ix_outreach_contacts_status", "status"),
+        Index("ix_outreach_contacts_at", "at"),  # KPIs: contacts of a period
     )
 
     id = Column(Integer, primary_key=True, autoincrement=True)

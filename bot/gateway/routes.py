@@ -1,14 +1,15 @@
 """Every URL the gateway answers, in one table: the borrower chat API (CONTRACT §4), the agent
-API (§5) with its console, the wallet's payments (§7), the demo chat (added only while it is
-on: bot/gateway/demo/), and the health check; and, for each agent endpoint, the permission its
-caller's role must grant (bot/auth/roles.py), checked before the handler runs."""
+API (§5) with its console and the supervisors' KPI dashboard, the wallet's payments (§7), the
+demo chat (added only while it is on: bot/gateway/demo/), and the health check; and, for each
+agent endpoint, the permission its caller's role must grant (bot/auth/roles.py), checked
+before the handler runs."""
 from __future__ import annotations
 
 from aiohttp import web
 
 from bot.auth.roles import Permission
 from bot.gateway import demo, health, metrics, outreach
-from bot.gateway.agent import borrowers, console, handoffs, kinds, kpis, login
+from bot.gateway.agent import borrowers, console, dashboard_page, handoffs, kinds, kpis, login
 from bot.gateway.agent.auth import requiring
 from bot.gateway.borrower import chat
 from bot.gateway.demo import api as demo_api
@@ -46,6 +47,10 @@ ROUTES = [
     ("GET", "/agent", console.page, None),
     ("GET", "/agent/", console.page, None),
     ("GET", "/agent/static/{name}", console.static_file, None),
+    # the supervisors' KPI dashboard and its static files (the KPI API behind it checks the role)
+    ("GET", "/agent/dashboard", dashboard_page.page, None),
+    ("GET", "/agent/dashboard/", dashboard_page.page, None),
+    ("GET", "/agent/dashboard/static/{name}", dashboard_page.static_file, None),
     # the demo chat (a borrower's view, with the chat API above): only while the demo is on
     ("GET", demo.PREFIX, demo_pages.page, None),
     ("GET", demo.PREFIX + "/", demo_pages.page, None),

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from bot.runtime.settings import Settings, UnsafeSettings
 
 if TYPE_CHECKING:  # imported where used: each command loads only what it needs
+    from collections.abc import Callable
     from datetime import date, datetime
 
     from bot.db import Database
@@ -34,6 +35,17 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path)
     load.set_defaults(handler=_db_load)
     db.add_parser("demo", help="load the demo borrowers").set_defaults(handler=_db_demo)
+
+    demo = commands.add_parser("demo", help="made-up data for demonstrations").add_subparsers()
+    portfolio = demo.add_parser("portfolio", help="write a made-up portfolio with days of history "
+                                                  "(borrowers p-…), for the dashboards")
+    portfolio.add_argument("--borrowers", type=_whole_in(1, 1_000_000), required=True, help="1 to 1,000,000")
+    portfolio.add_argument("--days", type=_whole_in(1, 1_000), required=True,
+                           help="of history ending today, 1 to 1,000")
+    portfolio.add_argument("--seed", type=int, default=1, help="the same seed writes the same portfolio")
+    portfolio.add_argument("--replace", action="store_true",
+                           help="delete the portfolio already there (borrowers p-…) first")
+    portfolio.set_defaults(handler=_demo_portfolio)
 
     token = commands.add_parser("token", help="print a borrower token valid for an hour")
     token.add_argument("borrower_id")
@@ -127,6 +139,25 @@ def _load(settings: Settings, specs: list[BorrowerSpec], what: str) -> int:
         return 1
     print(f"{what}: {counts['borrowers']} borrowers, {counts['loans']} loans, {counts['bills']} bills")
     return 0
+
+
+def _whole_in(low: int, high: int) -> Callable[[str], int]:
+    def whole(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low:,} to {high:,}, not {value:,}")
+        return value
+
+    return whole
+
+
+def _demo_portfolio(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.demo.command import run
+
+    return run(_database(settings), args.borrowers, args.days, args.seed, args.replace)
 
 
 def _token(args: argparse.Namespace, settings: Settings) -> int:

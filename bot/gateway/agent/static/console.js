@@ -282,6 +282,7 @@
     state.role = null;
     state.noAccess = false;
     $("no-access-view").hidden = true;
+    $("dashboard-link").hidden = true;
     resetCases();
     clearError();
     showLogin(message);
@@ -329,6 +330,8 @@
     $("whoami").textContent = state.username;
     $("whorole").textContent = roleLabel(state.role);
     $("whorole").hidden = !state.role;
+    // The KPI dashboard is a supervisor's; the API behind it checks the role again.
+    $("dashboard-link").hidden = state.role !== "supervisor";
     $("no-access-view").hidden = true;
     state.noAccess = false;
     renderCase();

@@ -1,0 +1,87 @@
+"""How long the KPI API takes over a large portfolio on PostgreSQL (issue 14: under a second
+for 100,000 borrowers over a year on this machine).
+
+    .venv/bin/python bench/kpis.py [--borrowers 100000] [--days 365]
+
+A throwaway PostgreSQL server, the demo portfolio generator (`python -m bot demo portfolio`)
+for the history, then each report as the API computes it (bot/kpis/), timed: the last month,
+quarter and year, without a group and by each grouping, and the variant comparison. Each is
+run twice and the second (warm) time printed beside the first.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select  # noqa: E402
+
+from bot.db import Database  # noqa: E402
+from bot.db.models import Bill, Borrower, OutreachContact, Payment  # noqa: E402
+from bot.kpis.period import Period  # noqa: E402
+from bot.kpis.report import kpi_report  # noqa: E402
+from bot.kpis.variants import variant_figures  # noqa: E402
+from tests.postgres import start_server  # noqa: E402
+
+
+def generate(url: str, borrowers: int, days: int) -> None:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "bot", "demo", "portfolio", "--borrowers", str(borrowers),
+                           "--days", str(days)], cwd=ROOT, env={**os.environ, "DATABASE_URL": url},
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"the portfolio generator failed: {done.stderr}")
+    print(f"portfolio generated in {time.perf_counter() - started:.0f} s: {done.stdout.strip()}")
+
+
+def sizes(database: Database) -> str:
+    with database.transaction() as session:
+        counts = [session.execute(select(func.count()).select_from(model)).scalar_one()
+                  for model in (Borrower, Bill, Payment, OutreachContact)]
+    return "borrowers {:,}, bills {:,}, payments {:,}, outreach contacts {:,}".format(*counts)
+
+
+def timed(database: Database, label: str, work) -> None:  # type: ignore[no-untyped-def]
+    seconds = []
+    for _ in range(2):
+        with database.transaction() as session:
+            started = time.perf_counter()
+            work(session)
+            seconds.append(time.perf_counter() - started)
+    print(f"  {label:<34} {seconds[0]:6.2f} s   warm {seconds[1]:6.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--borrowers", type=int, default=100_000)
+    parser.add_argument("--days", type=int, default=365)
+    args = parser.parse_args()
+    server = start_server()
+    try:
+        url = server.create_database()
+        database = Database(url)
+        database.upgrade()
+        generate(url, args.borrowers, args.days)
+        print(sizes(database))
+        today = date.today()
+        for name, days in (("month", 30), ("quarter", 91), ("year", 365)):
+            period = Period(today - timedelta(days=days), today - timedelta(days=1))
+            print(f"{name}: {period.first} to {period.last}")
+            for group_by in (None, "segment", "stage", "variant", "language"):
+                timed(database, f"kpis group_by={group_by}",
+                      lambda session, p=period, g=group_by: kpi_report(session, p, g))
+            timed(database, "variants", lambda session, p=period: variant_figures(session, p))
+        database.dispose()
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
