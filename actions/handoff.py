@@ -11,11 +11,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
+from actions import review
 from actions.context import ServiceUnavailable, borrower_id, in_transaction, language
 from bot.db.models import Borrower, Handoff
 from bot.handoffs.crisis import crisis_line
 from bot.handoffs.opening import HARD_CASES, hand_over
 from bot.handoffs.summary import Offers
+from bot.training.recording import HANDOFF
 
 
 class ActionHandOver(Action):
@@ -50,11 +52,14 @@ class ActionHandOver(Action):
 def record_handoff(session: Session, tracker: Tracker, reason: str,
                    offers: Offers | None = None, note: str | None = None) -> Handoff | None:
     """Opens the handoff for the conversation's borrower, with the offers made and refused so
-    far and why, if the reason alone does not say (None when the conversation has no borrower)."""
+    far and why, if the reason alone does not say (None when the conversation has no borrower);
+    the message it ends on goes to the trainers' review inbox, in the same transaction."""
     borrower = borrower_id(session, tracker)
     if borrower is None:
         return None
-    return hand_over(session, tracker.sender_id, borrower, reason, offers or offers_in(tracker), note)
+    handoff = hand_over(session, tracker.sender_id, borrower, reason, offers or offers_in(tracker), note)
+    review.record_in(session, tracker, HANDOFF)
+    return handoff
 
 
 def offers_in(tracker: Tracker) -> Offers:

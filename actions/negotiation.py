@@ -33,6 +33,7 @@ from actions.handoff import offers_in, paused, record_handoff
 from bot.arrangements import loan_choice, negotiation
 from bot.arrangements.kinds import KINDS, Field, Kind, Situation, UnknownKind, kind_for_intent, kind_named
 from bot.arrangements.negotiation import Offer, Said, Step, Suggestion
+from bot.arrangements.negotiation_rules import REFUSED_TO_PAY
 from bot.arrangements.policy import PolicyBook, load_policy
 from bot.arrangements.service import NotEligible
 from bot.handoffs.summary import Offers
@@ -402,7 +403,7 @@ class ActionRefuseToPay(Action):
 async def _handed_over_refusing(tracker: Tracker) -> bool:
     try:
         return await in_transaction(lambda session: record_handoff(
-            session, tracker, "negotiation_failed", note=negotiation.REFUSED_TO_PAY) is not None)
+            session, tracker, "negotiation_failed", note=REFUSED_TO_PAY) is not None)
     except ServiceUnavailable:
         return False  # the options still help; the next refusal tries again
 

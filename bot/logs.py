@@ -33,6 +33,8 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import IO, Any
 
+from bot import personal_data
+
 FORMATS = ("json", "text")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 MASK = "[masked]"
@@ -50,8 +52,6 @@ _STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) 
 
 _marked: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("log_marked", default=())
 
-_ASCII_EDGE_BEFORE = r"(?<![A-Za-z0-9_])"
-_ASCII_EDGE_AFTER = r"(?![A-Za-z0-9_])"
 _RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     # SQLAlchemy's "[parameters: (...)]" in an error's text: the values stored.
     (re.compile(r"\[parameters: [^\n]*"), "[parameters: " + MASK + "]"),
@@ -59,27 +59,14 @@ _RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), r"\1 " + MASK),
     (re.compile(r"(?i)\b(token|access_token|auth_token|api_key|apikey|password|passwd|secret)"
                 r"(\s*[=:]\s*|\"\s*:\s*\")([^&\s\"',;]+)"), r"\1\2" + MASK),
-    (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"), "[email]"),
-    # Phone numbers: an optional +country code, then digit groups split by single spaces,
-    # dashes or parentheses, 7 or more digits in all. Dates (2026-01-15) are kept.
-    (re.compile(_ASCII_EDGE_BEFORE + r"(?:\+\d{1,3}[ -]?)?(?:\(\d{1,4}\)[ -]?)?\d{2,5}(?:[ -]\d{2,5}){1,4}"
-                + _ASCII_EDGE_AFTER), lambda m: _phone(m)),
-    # ID, card and account numbers: 8 or more digits in a row (a Chinese ID may end in X).
-    (re.compile(_ASCII_EDGE_BEFORE + r"\d{8,}[Xx]?" + _ASCII_EDGE_AFTER), "[number]"),
+    (personal_data.EMAIL, "[email]"),
+    (personal_data.PHONE, lambda m: "[phone]" if personal_data.is_phone(m.group(0)) else m.group(0)),
+    (personal_data.LONG_NUMBER, "[number]"),
     # Chinese, Japanese and Korean script (with their punctuation): borrowers' words and names.
     (re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf"
                 r"\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]+"),
      TEXT_MASK),
 ]
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # 2026-01-15 (10:30), never a phone number
-
-
-def _phone(match: re.Match[str]) -> str:
-    found = match.group(0)
-    digits = sum(ch.isdigit() for ch in found)
-    if digits < 7 or _DATE.search(found):
-        return found
-    return "[phone]"
 
 
 def mask(text: str, marked: tuple[str, ...] = ()) -> str:

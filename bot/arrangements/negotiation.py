@@ -9,63 +9,48 @@ bot can offer.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.arrangements.kinds import KINDS, Field, Invalid, Kind, Situation
 from bot.arrangements.kinds.base import as_text
+from bot.arrangements.negotiation_rules import Offer as Offer
+from bot.arrangements.negotiation_rules import Suggestion as Suggestion
+from bot.arrangements.negotiation_rules import idempotency_key
+from bot.arrangements.negotiation_rules import needs_person as needs_person
+from bot.arrangements.negotiation_rules import offer_replies as offer_replies
+from bot.arrangements.negotiation_rules import proposal_replies as proposal_replies
+from bot.arrangements.negotiation_rules import question as question
 from bot.arrangements.policy import PolicyBook
 from bot.arrangements.service import create_arrangement, eligibility_of
 from bot.handoffs.opening import HARD_CASES
 from bot.handoffs.summary import Offers
 from bot.loans.accounts import Account
 from bot.loans.balance import LoanBalance
-from bot.replies import buttons, names
+from bot.replies import names
 from bot.replies.reply import Reply
 from bot.replies.values import shown
 from bot.values.expected import as_expected
 from bot.values.extract import ENTITIES, Value
 from bot.values.vague import leaves_it_open
 
-# Refusals of policy limits that a person may weigh for this borrower (a debt older than
-# self-service allows, a second deferral, a plan in a currency the bot has none for): these
-# go to a person at once. The others are only explained: nothing overdue or owed leaves
-# nothing to arrange, a collection hold means a person already has the dispute, an active
-# arrangement stays as agreed, and an amount below the plan minimum is small enough to pay in
-# one go or by a promise, which the bot can take itself.
-PERSON_MAY_ALLOW = frozenset({"too_far_past_due", "recent_deferral", "no_minimum_configured"})
+# The offer and what the bot says of it, which refusals go to a person, the question a field is
+# asked with, the proposal, the note a refusal to pay is handed over with and the key of a
+# confirmation are bot/arrangements/negotiation_rules.py's (the demo's generator shares them);
+# the `x as x` imports above re-export them as this module's, where the actions look for them.
 
 # A refusal to pay is answered calmly with the options; the second in a session goes to a person
 # (negotiation_failed, the summary saying why).
 REFUSAL = "refuse_to_pay"
 REFUSALS_BEFORE_A_PERSON = 2
-REFUSED_TO_PAY = "The borrower said they will not pay, twice in this chat."
 
 # What the form never reads a value from: a person's case (or a refusal) inside a message with a
 # date ("I lost my job on the 15th") ends the form, for the rules that hand it over.
 NOT_AN_ANSWER = frozenset(HARD_CASES) | {REFUSAL}
 AGREES, DISAGREES = "affirm", "deny"
-
-
-@dataclass(frozen=True)
-class Offer:
-    ok: bool
-    kind: Kind[Any, Any]
-    loan_id: str | None
-    currency: str | None
-    reason: str | None = None
-    details: Mapping[str, Any] = dataclass_field(default_factory=dict)
-    choices: tuple[str, ...] = ()  # the loans it could be for, when the borrower is asked which
-
-    @property
-    def asks_which_loan(self) -> bool:
-        return self.loan_id is None and bool(self.choices)
 
 
 def offer_for(session: Session, account: Account, kind: Kind[Any, Any], book: PolicyBook,
@@ -106,24 +91,6 @@ def choose_offer(session: Session, account: Account, kind: Kind[Any, Any], book:
     return refusal or Offer(False, kind, None, None, "nothing_owed")
 
 
-def offer_replies(offer: Offer, language: str) -> list[Reply]:
-    """The offer, or why not; nothing yet when the form is to ask which loan first."""
-    if offer.asks_which_loan:
-        return []
-    details = shown(offer.details, offer.currency, language)
-    if offer.ok:
-        return [Reply(offer.kind.offer_response, {"loan_id": offer.loan_id, **details})]
-    then = "utter_handover_ineligible" if needs_person(offer) else "utter_offer_human"
-    return [Reply(names.not_eligible(offer.reason or "nothing_owed"),
-                  {"loan_id": offer.loan_id or "-", **details}),
-            Reply(then)]
-
-
-def needs_person(offer: Offer) -> bool:
-    """A refusal the bot hands to a person rather than only explaining."""
-    return not offer.ok and offer.reason in PERSON_MAY_ALLOW
-
-
 def every_offer_refused(session: Session, account: Account, offers: Offers, book: PolicyBook) -> bool:
     """The borrower has said no to each arrangement they were offered or could be offered
     today: offering yet again would only go round in circles."""
@@ -161,22 +128,6 @@ class Said:
     def agrees(self) -> bool:
         """A yes, or an answer that leaves the day to the bot ("whenever", 随便)."""
         return self.intent == AGREES or leaves_it_open(self.text)
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A value the bot proposed for a field ("Shall we say Mon 7 Dec?"), awaiting a yes or no."""
-
-    slot: str
-    value: str  # as the slot keeps it
-
-    def as_json(self) -> dict[str, str]:
-        return {"slot": self.slot, "value": self.value}
-
-    @classmethod
-    def from_json(cls, raw: object) -> Suggestion | None:
-        slot, value = (raw.get("slot"), raw.get("value")) if isinstance(raw, Mapping) else (None, None)
-        return cls(slot, value) if isinstance(slot, str) and isinstance(value, str) else None
 
 
 @dataclass(frozen=True)
@@ -287,19 +238,6 @@ def invalid_replies(offer: Offer, field: Field, where: Situation, language: str)
     return [Reply(names.invalid(field.slot), shown(allowed, offer.currency, language))]
 
 
-def question(offer: Offer, field: Field, where: Situation, pending: Suggestion | None,
-             language: str) -> Reply:
-    """What the form asks for the field: the suggestion awaiting a yes, if there is one (its
-    buttons, yes and another, are the response's), else the question with a quick reply for
-    each value the policy allows (dates, counts, the full amount)."""
-    if pending is not None and pending.slot == field.slot:
-        about = offer.kind.about(field, field.read(pending.value), where)
-        return Reply(names.suggest(field.slot), shown(about, offer.currency, language))
-    return Reply(names.ask(field.slot), {}, tuple(
-        buttons.choice(field.entity, as_text(value), buttons.title_of(value, offer.currency, language))
-        for value in offer.kind.choices(field, where)))
-
-
 def hands_over_after_refusals(refusals: int) -> bool:
     """A borrower who has said they will not pay this often in one session goes to a person."""
     return refusals >= REFUSALS_BEFORE_A_PERSON
@@ -311,12 +249,6 @@ def proposal(offer: Offer, where: Situation, slots: Mapping[str, Any]) -> Any:
     return offer.kind.terms(values, where)
 
 
-def proposal_replies(offer: Offer, terms: Any, language: str) -> list[Reply]:
-    values = shown(offer.kind.shown(terms), offer.currency, language)
-    return [Reply(offer.kind.propose_response, {"loan_id": offer.loan_id, **values}),
-            Reply("utter_ask_confirm")]
-
-
 def agree(session: Session, offer: Offer, terms: Any, conversation_id: str) -> tuple[str, bool]:
     """Records the arrangement; the same terms confirmed again in this conversation (a retried
     request, a double tap) give back the same arrangement."""
@@ -324,12 +256,7 @@ def agree(session: Session, offer: Offer, terms: Any, conversation_id: str) -> t
         raise LookupError("the offer names no loan")
     arrangement, created = create_arrangement(
         session, loan_id=offer.loan_id, terms=terms, conversation_id=conversation_id,
-        created_by="bot", idempotency_key=idempotency_key(conversation_id, offer, terms),
+        created_by="bot", idempotency_key=idempotency_key(conversation_id, offer.loan_id, offer.kind.name,
+                                                          offer.kind.to_json(terms)),
     )
     return arrangement.id, created
-
-
-def idempotency_key(conversation_id: str, offer: Offer, terms: Any) -> str:
-    content = json.dumps([conversation_id, offer.loan_id, offer.kind.name, offer.kind.to_json(terms)],
-                         sort_keys=True)
-    return hashlib.sha256(content.encode()).hexdigest()[:40]

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -103,7 +104,8 @@ class Payment(Base):
 
     __tablename__ = "payments"
     __table_args__ = (UniqueConstraint("payment_id", name="uq_payments_payment_id"),
-                      Index("ix_payments_paid_at", "paid_at"))  # KPIs: payments in a period
+                      Index("ix_payments_paid_at", "paid_at"),  # KPIs: payments in a period
+                      Index("ix_payments_loan_id_paid_at", "loan_id", "paid_at"))  # KPIs: paid after contact
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     payment_id = Column(String(128), nullable=False)
@@ -123,12 +125,19 @@ class PaymentAllocation(Base):
     with no bill, `credit` beyond everything owed. A payment's allocations add up to it."""
 
     __tablename__ = "payment_allocations"
+    # KPIs: what was paid toward each bill since a moment, read from the index alone.
+    __table_args__ = (Index("ix_payment_allocations_paid_at", "paid_at",
+                            postgresql_include=["bill_id", "amount"]),)
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     payment_id = Column(String(128), ForeignKey("payments.payment_id"), nullable=False, index=True)
     bill_id = Column(Integer, ForeignKey("bills.id"), nullable=True, index=True)  # None: credit
     component = Column(String(16), nullable=False)  # late_fee | interest | principal | credit
     amount = Column(Money(), nullable=False)
+    # The payment's paid_at, as a ledger posting carries its date: the KPIs ask what was paid
+    # toward a bill before or after a moment, and joining a million postings to their payments
+    # for it was most of a report's time.
+    paid_at = Column(UTCDateTime(), nullable=False)
 
 
 class Arrangement(Base):
@@ -304,3 +313,40 @@ class OutreachContact(Base):
     push_error = Column(Text, nullable=True)
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class ReviewItem(Base):
+    """A borrower message for the trainers' review inbox (CONTRACT §10, bot/training/): one the
+    model was unsure of, fell back on, or that ended in a handoff. One row per message
+    (`message_key` within the conversation), whichever action saw it first and however often.
+    `text` is as written: it is masked whenever it is shown (bot/training/masking.py) and goes
+    unmasked only into the training data (bot/training/export.py)."""
+
+    __tablename__ = "review_items"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "message_key", name="uq_review_items_message"),
+        Index("ix_review_items_status_created_at", "status", "created_at"),  # the inbox, oldest first
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(64), nullable=False)  # no foreign key: a chat outside the gateway
+    message_key = Column(String(128), nullable=False)  # Rasa's message_id, else the event's time
+    borrower_id = Column(String(64), nullable=True)  # whose name to mask
+    message_id = Column(Integer, nullable=True)  # the transcript's row (messages.id): the context
+    text = Column(Text, nullable=False)
+    language = Column(String(8), nullable=False)  # en | zh_hans | zh_hant | mixed
+    predicted_intent = Column(String(64), nullable=True)  # the model's best guess
+    confidence = Column(Float, nullable=True)
+    ranking = Column(JSON, nullable=False)  # [[intent, confidence], ...], likeliest first
+    reason = Column(String(16), nullable=False)  # unsure | fallback | handoff
+    status = Column(String(16), nullable=False, default="open")  # open | settled
+    intent = Column(String(64), nullable=True)  # settled: the intent it is an example of
+    discarded = Column(Boolean, nullable=False, default=False)  # settled: not an example at all
+    settled_how = Column(String(16), nullable=True)  # intent | correct | out_of_scope | discard
+    settled_by = Column(String(100), nullable=True)
+    settled_at = Column(UTCDateTime(), nullable=True)
+    # Once exported: written (into export_note's file) or skipped (export_note says why).
+    export_status = Column(String(16), nullable=True)
+    export_note = Column(Text, nullable=True)
+    exported_at = Column(UTCDateTime(), nullable=True)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)

@@ -22,7 +22,9 @@ from typing import Any
 from bot.arrangements.policy import PolicyError, load_policy
 from bot.clock import utcnow
 from bot.db import Database
-from bot.demo.portfolio import BORROWER_PREFIX, TABLES, Portfolio, Rows, World
+from bot.demo.portfolio import Portfolio
+from bot.demo.rows import BORROWER_PREFIX, TABLES, Rows
+from bot.demo.world import World
 from bot.demo.writing import delete_portfolio, first_ids, has_portfolio, move_sequences, write_rows
 from bot.outreach.errors import StrategyError
 from bot.outreach.strategy import load_strategy

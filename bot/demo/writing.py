@@ -28,7 +28,7 @@ from bot.db.models import (
     Payment,
     PaymentAllocation,
 )
-from bot.demo.portfolio import BORROWER_PREFIX, TABLES, Ids
+from bot.demo.rows import BORROWER_PREFIX, TABLES, Ids
 
 MODELS: Mapping[str, Any] = {
     "borrowers": Borrower, "loans": Loan, "bills": Bill, "conversations": Conversation, "messages": Message,

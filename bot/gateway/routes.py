@@ -1,15 +1,15 @@
 """Every URL the gateway answers, in one table: the borrower chat API (CONTRACT §4), the agent
-API (§5) with its console and the supervisors' KPI dashboard, the wallet's payments (§7), the
-demo chat (added only while it is on: bot/gateway/demo/), and the health check; and, for each
-agent endpoint, the permission its caller's role must grant (bot/auth/roles.py), checked
-before the handler runs."""
+API (§5) with its console, the supervisors' KPI dashboard and the trainers' review inbox (§10),
+the wallet's payments (§7), the demo chat (added only while it is on: bot/gateway/demo/), and
+the health check; and, for each agent endpoint, the permission its caller's role must grant
+(bot/auth/roles.py), checked before the handler runs."""
 from __future__ import annotations
 
 from aiohttp import web
 
 from bot.auth.roles import Permission
 from bot.gateway import demo, health, metrics, outreach
-from bot.gateway.agent import borrowers, console, dashboard_page, handoffs, kinds, kpis, login
+from bot.gateway.agent import borrowers, console, dashboard_page, handoffs, kinds, kpis, login, review
 from bot.gateway.agent.auth import requiring
 from bot.gateway.borrower import chat
 from bot.gateway.demo import api as demo_api
@@ -18,6 +18,7 @@ from bot.gateway.keys import SETTINGS
 from bot.gateway.wallet import payments
 
 HANDOFF = "/api/v1/agent/handoffs/{id}"
+REVIEW = "/api/v1/agent/review"
 CASES = Permission.WORK_CASES
 
 # (method, path, handler, the permission an agent needs: None where no agent token is asked for)
@@ -40,6 +41,10 @@ ROUTES = [
     ("GET", "/api/v1/agent/ws", handoffs.agent_socket, CASES),
     ("GET", "/api/v1/agent/kpis", kpis.get_kpis, Permission.KPIS),
     ("GET", "/api/v1/agent/kpis/variants", kpis.get_variants, Permission.KPIS),
+    ("GET", REVIEW, review.list_items, Permission.REVIEW),
+    ("POST", REVIEW, review.settle_many, Permission.REVIEW),
+    ("GET", REVIEW + "/{id}", review.get_item, Permission.REVIEW),
+    ("POST", REVIEW + "/{id}", review.settle_one, Permission.REVIEW),
     # the wallet's ledger, with the service token (checked by the handler)
     ("POST", "/api/v1/wallet/payments", payments.post_payment, None),
     ("POST", "/api/v1/wallet/outreach/delivered", outreach.post_delivered, None),

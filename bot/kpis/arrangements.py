@@ -14,6 +14,7 @@ from sqlalchemy.sql import Subquery
 
 from bot.db.models import Arrangement
 from bot.kpis.period import Period
+from bot.kpis.tally import added
 
 PROMISE = "promise_to_pay"
 
@@ -22,6 +23,9 @@ PROMISE = "promise_to_pay"
 class Agreed:
     by_type: dict[str, int] = field(default_factory=dict)
     promises: dict[str, int] = field(default_factory=dict)  # by status now
+
+    def plus(self, other: Agreed) -> Agreed:
+        return Agreed(added(self.by_type, other.by_type), added(self.promises, other.promises))
 
     @property
     def promises_made(self) -> int:

@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, distinct, exists, func, select, union
+from sqlalchemy import and_, case, exists, func, select, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 
 from bot.db.models import Borrower, Conversation, Handoff, Message, OutreachContact
 from bot.kpis.period import Period
+from bot.kpis.tally import added
 
 
 @dataclass(frozen=True)
@@ -41,18 +42,21 @@ class Chats:
     complained: int = 0
     opted_out: int = 0
 
+    def plus(self, other: Chats) -> Chats:
+        """Both groups' figures but the first-answer times (quantiles do not add up)."""
+        return Chats(self.conversations + other.conversations, self.contained + other.contained,
+                     added(self.handoffs, other.handoffs), Answering(), self.reached + other.reached,
+                     self.complained + other.complained, self.opted_out + other.opted_out)
+
 
 def chats_by_group(session: Session, period: Period, borrowers: Subquery) -> dict[str, Chats]:
     conversations = _conversations(session, period, borrowers)
     handoffs = _handoffs(session, period, borrowers)
-    answering = _answering(session, period, borrowers)
+    answering = answering_by_group(session, period, borrowers)
     reached = _reached(session, period, borrowers)
-    complained = _complained(session, period, borrowers)
-    opted_out = _opted_out(session, period, borrowers)
-    groups = set(conversations) | set(handoffs) | set(reached) | set(opted_out)
-    return {group: Chats(*conversations.get(group, (0, 0)), handoffs=dict(handoffs.get(group, {})),
-                         first_answer=answering.get(group, Answering()), reached=reached.get(group, 0),
-                         complained=complained.get(group, 0), opted_out=opted_out.get(group, 0))
+    groups = set(conversations) | set(handoffs) | set(reached)
+    return {group: Chats(*conversations.get(group, (0, 0)), dict(handoffs.get(group, {})),
+                         answering.get(group, Answering()), *reached.get(group, (0, 0, 0)))
             for group in groups}
 
 
@@ -81,7 +85,7 @@ def _handoffs(session: Session, period: Period, borrowers: Subquery) -> dict[str
     return found
 
 
-def _answering(session: Session, period: Period, borrowers: Subquery) -> dict[str, Answering]:
+def answering_by_group(session: Session, period: Period, borrowers: Subquery) -> dict[str, Answering]:
     first = (select(func.min(Message.created_at)).where(
         Message.conversation_id == Handoff.conversation_id, Message.sender == "agent",
         Message.created_at >= Handoff.created_at).scalar_subquery())
@@ -101,11 +105,27 @@ def _answering(session: Session, period: Period, borrowers: Subquery) -> dict[st
             for group in set(waits) | set(unanswered)}
 
 
-def _reached(session: Session, period: Period, borrowers: Subquery) -> dict[str, int]:
-    return _count_borrowers(session, _reached_ids(period), borrowers)
+def _reached(session: Session, period: Period, borrowers: Subquery) -> dict[str, tuple[int, int, int]]:
+    """Per group: the borrowers reached, and of them those who complained and who opted out."""
+    reached = _reached_ids(period)
+    complained = (select(Handoff.borrower_id).where(
+        Handoff.reason == "complaint", Handoff.created_at >= period.start, Handoff.created_at < period.end)
+        .distinct().subquery())
+    did_complain = complained.c.borrower_id.is_not(None)
+    opted = and_(Borrower.contact_opt_out_at >= period.start, Borrower.contact_opt_out_at < period.end)
+    rows = session.execute(
+        select(borrowers.c.grp, func.count(), func.sum(case((did_complain, 1), else_=0)),
+               func.sum(case((opted, 1), else_=0)))
+        .select_from(reached).join(Borrower, Borrower.id == reached.c.borrower_id)
+        .join(borrowers, borrowers.c.borrower_id == reached.c.borrower_id)
+        .outerjoin(complained, complained.c.borrower_id == reached.c.borrower_id)
+        .group_by(borrowers.c.grp)).all()
+    return {group: (count, int(complaints or 0), int(opted_out or 0))
+            for group, count, complaints, opted_out in rows}
 
 
 def _reached_ids(period: Period) -> Subquery:
+    """The borrowers outreach wrote to or who wrote in the period, each once."""
     contacted = select(OutreachContact.borrower_id.label("borrower_id")).where(
         OutreachContact.status == "sent", OutreachContact.at >= period.start, OutreachContact.at < period.end)
     wrote = (select(Conversation.borrower_id.label("borrower_id"))
@@ -113,30 +133,6 @@ def _reached_ids(period: Period) -> Subquery:
              .where(Message.sender == "borrower", Message.created_at >= period.start,
                     Message.created_at < period.end))
     return union(contacted, wrote).subquery()
-
-
-def _complained(session: Session, period: Period, borrowers: Subquery) -> dict[str, int]:
-    reached = _reached_ids(period)
-    complaints = select(Handoff.borrower_id.label("borrower_id")).where(
-        Handoff.reason == "complaint", Handoff.created_at >= period.start, Handoff.created_at < period.end,
-        Handoff.borrower_id.in_(select(reached.c.borrower_id))).subquery()
-    return _count_borrowers(session, complaints, borrowers)
-
-
-def _opted_out(session: Session, period: Period, borrowers: Subquery) -> dict[str, int]:
-    reached = _reached_ids(period)
-    opted = select(Borrower.id.label("borrower_id")).where(
-        Borrower.contact_opt_out_at >= period.start, Borrower.contact_opt_out_at < period.end,
-        Borrower.id.in_(select(reached.c.borrower_id))).subquery()
-    return _count_borrowers(session, opted, borrowers)
-
-
-def _count_borrowers(session: Session, ids: Subquery, borrowers: Subquery) -> dict[str, int]:
-    rows = session.execute(
-        select(borrowers.c.grp, func.count(distinct(ids.c.borrower_id)))
-        .select_from(ids).join(borrowers, borrowers.c.borrower_id == ids.c.borrower_id)
-        .group_by(borrowers.c.grp)).all()
-    return dict(rows)
 
 
 def _quantile(values: list[float], q: float) -> float | None:

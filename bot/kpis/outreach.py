@@ -11,12 +11,16 @@ from sqlalchemy.orm import Session
 from bot.db.models import OutreachContact
 from bot.kpis.groups import ALL, contact_key
 from bot.kpis.period import Period
+from bot.kpis.tally import added
 
 
 @dataclass(frozen=True)
 class Contacts:
     sent: int = 0
     suppressed: dict[str, int] = field(default_factory=dict)  # by rule
+
+    def plus(self, other: Contacts) -> Contacts:
+        return Contacts(self.sent + other.sent, added(self.suppressed, other.suppressed))
 
 
 def contacts_by_group(session: Session, period: Period, group_by: str | None) -> dict[str, Contacts]:

@@ -23,8 +23,9 @@ from decimal import Decimal
 from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement, Subquery
+from sqlalchemy.sql.selectable import CTE
 
-from bot.db.models import Bill, Loan, Payment, PaymentAllocation
+from bot.db.models import Bill, Loan, PaymentAllocation
 from bot.kpis.exact import Units
 from bot.kpis.period import Period
 
@@ -38,6 +39,9 @@ class Money:
     overdue_at_start: Decimal = ZERO
     recovered: Decimal = ZERO
 
+    def plus(self, other: Money) -> Money:
+        return Money(self.overdue_at_start + other.overdue_at_start, self.recovered + other.recovered)
+
 
 @dataclass(frozen=True)
 class Bucket:
@@ -45,86 +49,90 @@ class Bucket:
     cured: int = 0
     rolled: int = 0
 
+    def plus(self, other: Bucket) -> Bucket:
+        return Bucket(self.loans + other.loans, self.cured + other.cured, self.rolled + other.rolled)
 
-def money_by_group(session: Session, period: Period, loans: Subquery) -> dict[str, dict[str, Money]]:
-    """Per group, per currency."""
+
+@dataclass(frozen=True)
+class Recovery:
+    """A group's money (per currency) and buckets (by the bucket its loans were in at the start)."""
+
+    money: dict[str, Money]
+    buckets: dict[str, Bucket]
+
+
+def recovery_by_group(session: Session, period: Period, loans: Subquery) -> dict[str, Recovery]:
+    """Per group: what was overdue at the start and recovered, and how each bucket's loans ended.
+
+    One reading of the loans' standing at the start serves all three (it is most of the work):
+    per group, currency and the buckets at the start and the end, the loans, what they owed and
+    what was paid toward it in the period (every bill paid toward in it was unpaid at its start)."""
     units = Units.of(session)
-    unpaid = _unpaid_at(period.start, period.first, units)
-    overdue = session.execute(
-        select(loans.c.grp, Loan.currency, func.sum(unpaid.c.unpaid))
-        .select_from(unpaid).join(Loan, Loan.id == unpaid.c.loan_id).join(loans, loans.c.loan_id == Loan.id)
-        .group_by(loans.c.grp, Loan.currency)).all()
-    recovered = session.execute(
-        select(loans.c.grp, Loan.currency, func.sum(units.column(PaymentAllocation.amount)))
-        .select_from(PaymentAllocation).join(Payment, Payment.payment_id == PaymentAllocation.payment_id)
-        .join(Bill, Bill.id == PaymentAllocation.bill_id).join(Loan, Loan.id == Bill.loan_id)
-        .join(loans, loans.c.loan_id == Loan.id)
-        .where(Payment.paid_at >= period.start, Payment.paid_at < period.end, Bill.due_date < period.first)
-        .group_by(loans.c.grp, Loan.currency)).all()
-    found: dict[str, dict[str, Money]] = defaultdict(dict)
-    for group, currency, amount in overdue:
-        found[group][currency] = Money(overdue_at_start=units.amount(amount))
-    for group, currency, amount in recovered:
-        found[group][currency] = Money(found[group].get(currency, Money()).overdue_at_start,
-                                       units.amount(amount))
-    return found
-
-
-def buckets_by_group(session: Session, period: Period, loans: Subquery) -> dict[str, dict[str, Bucket]]:
-    """Per group, per bucket at the start: the loans, and how many cured or rolled."""
-    units = Units.of(session)
-    start = _oldest_unpaid(period.start, period.first, units)
-    end = _oldest_unpaid(period.end, period.end_day, units)
+    start = _standing(period.start, period.first, period.end, units)
+    end = _standing(period.end, period.end_day, period.end, units)
     at_start, at_end = _bucket(start.c.oldest, period.first), _bucket(end.c.oldest, period.end_day)
     rows = session.execute(
-        select(loans.c.grp, at_start, at_end, func.count())
-        .select_from(start).join(loans, loans.c.loan_id == start.c.loan_id)
+        select(loans.c.grp, Loan.currency, at_start, at_end, func.count(), func.sum(start.c.unpaid),
+               func.sum(start.c.recovered))
+        .select_from(start).join(Loan, Loan.id == start.c.loan_id).join(loans, loans.c.loan_id == Loan.id)
         .outerjoin(end, end.c.loan_id == start.c.loan_id)
-        .group_by(loans.c.grp, at_start, at_end)).all()
+        .group_by(loans.c.grp, Loan.currency, at_start, at_end)).all()
+    money: dict[str, dict[str, Money]] = defaultdict(dict)
     counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: {b: [0, 0, 0] for b in BUCKETS})
-    for group, began, ended, loans_in in rows:
-        if began not in BUCKETS:
-            continue
-        tally = counts[group][began]
-        tally[0] += loans_in
-        tally[1] += loans_in if ended in (None, CURRENT) else 0
-        tally[2] += loans_in if ended in BUCKETS and BUCKETS.index(ended) > BUCKETS.index(began) else 0
-    return {group: {name: Bucket(*tally) for name, tally in buckets.items()}
-            for group, buckets in counts.items()}
+    for group, currency, began, ended, loans_in, owed, recovered in rows:
+        money[group][currency] = money[group].get(currency, Money()).plus(
+            Money(units.amount(owed), units.amount(recovered)))
+        if began in BUCKETS:
+            _tally(counts[group][began], began, ended, loans_in)
+    return {group: Recovery(money[group], {name: Bucket(*tally) for name, tally in counts[group].items()})
+            for group in money}
 
 
-def _unpaid_at(moment: datetime, day: date, units: Units) -> Subquery:
-    """(bill_id, loan_id, due_date, unpaid) of the bills due before `day` unpaid at `moment`.
+def _tally(tally: list[int], began: str, ended: str | None, loans_in: int) -> None:
+    tally[0] += loans_in
+    tally[1] += loans_in if ended in (None, CURRENT) else 0
+    tally[2] += loans_in if ended in BUCKETS and BUCKETS.index(ended) > BUCKETS.index(began) else 0
+
+
+def _standing(moment: datetime, day: date, until: datetime, units: Units) -> Subquery:
+    """Per loan with a bill due before `day` unpaid at `moment`: the oldest such due date, what
+    those bills owed then, and what was paid toward them from `moment` until `until`."""
+    unpaid = _unpaid_at(moment, day, until, units)
+    return (select(unpaid.c.loan_id, func.min(unpaid.c.due_date).label("oldest"),
+                   func.sum(unpaid.c.unpaid).label("unpaid"), func.sum(unpaid.c.recovered).label("recovered"))
+            .group_by(unpaid.c.loan_id).subquery())
+
+
+def _unpaid_at(moment: datetime, day: date, until: datetime, units: Units) -> Subquery:
+    """(bill_id, loan_id, due_date, unpaid, recovered) of the bills due before `day` unpaid at
+    `moment`, with what was paid toward them from `moment` until `until`.
 
     A bill is unpaid then when it is unpaid now (charged > paid: a partial index lists those,
     a few percent of all) or was paid toward since; the two parts below are disjoint, and the
     bills paid in full before `moment` — most of them — are never read."""
-    since = _paid_since(moment, units)
+    since = _paid_since(moment, until, units)
     charged = units.column(Bill.principal) + units.column(Bill.interest) + units.column(Bill.late_fee)
     owed_now = charged - units.column(Bill.paid)
     open_now = Bill.principal + Bill.interest + Bill.late_fee > Bill.paid  # as the index says it
     still_open = (select(Bill.id.label("bill_id"), Bill.loan_id, Bill.due_date,
-                         (owed_now + func.coalesce(since.c.amount, 0)).label("unpaid"))
+                         (owed_now + func.coalesce(since.c.amount, 0)).label("unpaid"),
+                         func.coalesce(since.c.within, 0).label("recovered"))
                   .outerjoin(since, since.c.bill_id == Bill.id).where(Bill.due_date < day, open_now))
-    paid_off_since = (select(Bill.id, Bill.loan_id, Bill.due_date, since.c.amount)
+    paid_off_since = (select(Bill.id, Bill.loan_id, Bill.due_date, since.c.amount, since.c.within)
                       .join(since, since.c.bill_id == Bill.id).where(Bill.due_date < day, ~open_now))
     return union_all(still_open, paid_off_since).subquery()
 
 
-def _paid_since(moment: datetime, units: Units) -> Subquery:
-    """Per bill, what payments made at or after `moment` paid toward it."""
-    paid = func.sum(units.column(PaymentAllocation.amount)).label("amount")
-    return (select(PaymentAllocation.bill_id, paid)
-            .join(Payment, Payment.payment_id == PaymentAllocation.payment_id)
-            .where(Payment.paid_at >= moment, PaymentAllocation.bill_id.is_not(None))
-            .group_by(PaymentAllocation.bill_id).subquery())
-
-
-def _oldest_unpaid(moment: datetime, day: date, units: Units) -> Subquery:
-    """Per loan with a bill due before `day` unpaid at `moment`: the oldest such due date."""
-    unpaid = _unpaid_at(moment, day, units)
-    return (select(unpaid.c.loan_id, func.min(unpaid.c.due_date).label("oldest"))
-            .group_by(unpaid.c.loan_id).subquery())
+def _paid_since(moment: datetime, until: datetime, units: Units) -> CTE:
+    """Per bill, what payments made at or after `moment` paid toward it, and of that what was
+    paid before `until`: a common table expression, which PostgreSQL works out once for the
+    two parts of `_unpaid_at` that read it."""
+    amount = units.column(PaymentAllocation.amount)
+    paid = func.sum(amount).label("amount")
+    within = func.sum(case((PaymentAllocation.paid_at < until, amount), else_=0)).label("within")
+    return (select(PaymentAllocation.bill_id, paid, within)
+            .where(PaymentAllocation.paid_at >= moment, PaymentAllocation.bill_id.is_not(None))
+            .group_by(PaymentAllocation.bill_id).cte())
 
 
 def _bucket(oldest: ColumnElement, day: date) -> ColumnElement:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from bot.db.models import Arrangement, OutreachContact, Payment
+from bot.kpis.analytical import analytical
 from bot.kpis.period import Period
 from bot.kpis.statistics import Comparison, Interval, compare, wilson
 
@@ -44,6 +45,7 @@ class VariantFigures:
 
 
 def variant_figures(session: Session, period: Period) -> list[VariantFigures]:
+    analytical(session)
     until = _days_after(session, OutreachContact.at, WINDOW_DAYS)
     paid = exists().where(Payment.loan_id == OutreachContact.loan_id,
                           Payment.paid_at >= OutreachContact.at, Payment.paid_at < until)

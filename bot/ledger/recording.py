@@ -82,12 +82,12 @@ def _locked(session: Session, loan_id: str) -> Loan | None:
 def _write(session: Session, row: Payment, allocation: Allocation) -> None:
     for line in allocation.lines:
         session.add(PaymentAllocation(payment_id=row.payment_id, bill_id=line.bill_id,
-                                      component=line.component, amount=line.amount))
+                                      component=line.component, amount=line.amount, paid_at=row.paid_at))
         bill = session.get(Bill, line.bill_id)  # read under the loan's lock: no one else adds to it
         bill.paid = bill.paid + line.amount
     if allocation.credit > ZERO:
         session.add(PaymentAllocation(payment_id=row.payment_id, bill_id=None, component=CREDIT,
-                                      amount=allocation.credit))
+                                      amount=allocation.credit, paid_at=row.paid_at))
     session.flush()
 
 

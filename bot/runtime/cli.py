@@ -76,6 +76,14 @@ def _parser() -> argparse.ArgumentParser:
     outreach.add_parser("check", help="validate outreach.yml (or $BOT_OUTREACH_FILE)").set_defaults(
         handler=_outreach_check)
 
+    training = commands.add_parser("training", help="the trainers' review inbox").add_subparsers()
+    export = training.add_parser("export", help="write the settled review items into the training data "
+                                                "(data/nlu/<language>.yml), once each")
+    export.add_argument("--dry-run", action="store_true", help="print what would be written, change nothing")
+    export.add_argument("--data", type=Path, default=None,
+                        help="the training data directory, holding nlu/ (default: the project's data/)")
+    export.set_defaults(handler=_training_export)
+
     run = commands.add_parser("run", help="start Rasa, the action server and the gateway")
     run.add_argument("--model", default="models/current.tar.gz")
     run.set_defaults(handler=_run)
@@ -238,6 +246,12 @@ def _policy_check(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(f"policy ok: {book.source}, {len(book.currencies)} currencies with their own rules")
     return 0
+
+
+def _training_export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.training.export import run_export
+
+    return run_export(_database(settings), args.data, dry_run=args.dry_run)
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:

@@ -36,6 +36,7 @@ def test_the_models_name_the_tables_the_bot_needs():
     assert MODEL_TABLES == {
         "borrowers", "loans", "bills", "payments", "payment_allocations", "arrangements", "arrangement_bills",
         "conversations", "messages", "handoffs", "agents", "audit_events", "outreach_contacts",
+        "review_items",
     }
 
 

@@ -35,7 +35,10 @@ from bot.db.models import (
     PaymentAllocation,
 )
 from bot.demo.command import run
-from bot.demo.portfolio import TABLES, BorrowerRun, Chat, Ids, World
+from bot.demo.conversations import Chat
+from bot.demo.history import BorrowerRun
+from bot.demo.rows import TABLES, Ids
+from bot.demo.world import World
 from bot.loans.accounts import load_account
 from bot.outreach.run import run_pass
 from bot.outreach.strategy import load_strategy
@@ -288,10 +291,11 @@ def test_a_chat_still_going_on_at_the_end_of_the_history_is_cut_there():
     world = World(NOW, 30, load_strategy(), load_policy())
     borrower = BorrowerRun(world, random.Random(1), Ids(), {table: [] for table in TABLES})
     start = NOW - timedelta(seconds=100)
-    chat = Chat(borrower, borrower.conversation_at(start, by_borrower=True), start)
+    chat = Chat(borrower, borrower.conversations.ongoing(start, by_borrower=True), start)
     written = [chat.borrower("How much do I owe?") for _ in range(10)]
     assert written[0] and not written[-1] and written == sorted(written, reverse=True)
-    assert borrower.messages and all(m["created_at"] <= NOW for m in borrower.messages)
+    messages = borrower.conversations.messages
+    assert messages and all(m["created_at"] <= NOW for m in messages)
 
 
 # --- the real code on it ---------------------------------------------------------------------------
