@@ -1,10 +1,11 @@
 """How long the KPI API takes over a large portfolio on PostgreSQL (issue 14: under a second
 for 100,000 borrowers over a year on this machine).
 
-    .venv/bin/python bench/kpis.py [--borrowers 100000] [--days 365]
+    .venv/bin/python bench/kpis.py [--borrowers 100000] [--days 365] [--url URL]
 
 A throwaway PostgreSQL server, the demo portfolio generator (`python -m bot demo portfolio`)
-for the history, then each report as the API computes it (bot/kpis/), timed: the last month,
+for the history (or, with --url, a database that has one already: it is upgraded, not
+generated again), then each report as the API computes it (bot/kpis/), timed: the last month,
 quarter and year, without a group and by each grouping, and the variant comparison. Each is
 run twice and the second (warm) time printed beside the first.
 """
@@ -62,13 +63,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--borrowers", type=int, default=100_000)
     parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--url", help="a PostgreSQL database holding a portfolio already")
     args = parser.parse_args()
-    server = start_server()
+    server = None if args.url else start_server()
     try:
-        url = server.create_database()
+        url = args.url or server.create_database()
         database = Database(url)
         database.upgrade()
-        generate(url, args.borrowers, args.days)
+        if not args.url:
+            generate(url, args.borrowers, args.days)
         print(sizes(database))
         today = date.today()
         for name, days in (("month", 30), ("quarter", 91), ("year", 365)):
@@ -80,7 +83,8 @@ def main() -> None:
             timed(database, "variants", lambda session, p=period: variant_figures(session, p))
         database.dispose()
     finally:
-        server.stop()
+        if server is not None:
+            server.stop()
 
 
 if __name__ == "__main__":

@@ -200,12 +200,19 @@ class Conversation(Base):
     updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
 
 
+BY_BORROWER = "sender = 'borrower'"
+
+
 class Message(Base):
     """The transcript as the borrower and agents saw it (the gateway's record)."""
 
     __tablename__ = "messages"
     __table_args__ = (Index("ix_messages_conversation_id_id", "conversation_id", "id"),
-                      Index("ix_messages_created_at", "created_at"))  # KPIs: who wrote in a period
+                      Index("ix_messages_created_at", "created_at"),
+                      # KPIs: the conversations borrowers wrote in in a period, from the index alone
+                      Index("ix_messages_borrower_created_at", "created_at",
+                            postgresql_include=["conversation_id"], postgresql_where=text(BY_BORROWER),
+                            sqlite_where=text(BY_BORROWER)))
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     conversation_id = Column(String(64), ForeignKey("conversations.id"), nullable=False)
@@ -284,6 +291,9 @@ class OutreachContact(Base):
         Index("ix_outreach_contacts_borrower_id_at", "borrower_id", "at"),
         Index("ix_outreach_contacts_status", "status"),
         Index("ix_outreach_contacts_at", "at"),  # KPIs: contacts of a period
+        # KPIs: the borrowers and loans outreach reached in a period, from the index alone
+        Index("ix_outreach_contacts_sent_at", "at", postgresql_include=["borrower_id", "loan_id"],
+              postgresql_where=text("status = 'sent'"), sqlite_where=text("status = 'sent'")),
     )
 
     id = Column(Integer, primary_key=True, autoincrement=True)

@@ -8,8 +8,14 @@ contact's own segment, stage, variant and language.
 """
 from __future__ import annotations
 
-from sqlalchemy import case, func, literal, select
-from sqlalchemy.sql import ColumnElement, Subquery
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Column, MetaData, String, Table, case, func, insert, literal, select, text
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement, Select, Subquery
 
 from bot.db.models import Borrower, Conversation, Loan, OutreachContact
 from bot.kpis.period import Period
@@ -34,46 +40,76 @@ def contact_key(group_by: str) -> ColumnElement:
             "variant": OutreachContact.template, "language": OutreachContact.language}[group_by]
 
 
-def loan_groups(group_by: str | None, period: Period) -> Subquery:
-    """(loan_id, grp) for every loan."""
-    if group_by == "language":
-        borrowers = borrower_groups(group_by, period)
-        return (select(Loan.id.label("loan_id"), borrowers.c.grp)
-                .join(borrowers, borrowers.c.borrower_id == Loan.borrower_id).subquery())
+@dataclass(frozen=True)
+class Grouping:
+    """Which group each loan and each borrower of a report is counted in."""
+
+    loans: Subquery  # (loan_id, grp) for every loan
+    borrowers: Subquery  # (borrower_id, grp) for every borrower
+
+
+@contextmanager
+def grouping(session: Session, group_by: str | None, period: Period) -> Iterator[Grouping]:
+    """The report's grouping, what it is worked out from (first touches, last scripts) kept in
+    temporary tables for the report's length: every figure joins it, and working it out again
+    for each — a window over the period's contacts — was most of a grouped report's time."""
     if group_by is None:
-        return select(Loan.id.label("loan_id"), literal(ALL).label("grp")).subquery()
-    first = _first_touch(OutreachContact.loan_id, group_by, period)
-    return (select(Loan.id.label("loan_id"), func.coalesce(first.c.grp, NOT_CONTACTED).label("grp"))
-            .outerjoin(first, first.c.owner == Loan.id).subquery())
+        yield Grouping(select(Loan.id.label("loan_id"), literal(ALL).label("grp")).subquery(),
+                       select(Borrower.id.label("borrower_id"), literal(ALL).label("grp")).subquery())
+    elif group_by == "language":
+        with _kept(session, _latest_scripts()) as scripts:
+            profile = case((Borrower.language == "zh", "hans"), else_="en")
+            script = func.coalesce(scripts.c.grp, profile).label("grp")
+            borrowers = (select(Borrower.id.label("borrower_id"), script)
+                         .outerjoin(scripts, scripts.c.owner == Borrower.id).subquery())
+            loans = (select(Loan.id.label("loan_id"), borrowers.c.grp)
+                     .join(borrowers, borrowers.c.borrower_id == Loan.borrower_id).subquery())
+            yield Grouping(loans, borrowers)
+    else:
+        with _kept(session, _first_touch(OutreachContact.loan_id, group_by, period)) as by_loan, \
+                _kept(session, _first_touch(OutreachContact.borrower_id, group_by, period)) as by_borrower:
+            yield Grouping(_or_not_contacted(Loan.id, "loan_id", by_loan),
+                           _or_not_contacted(Borrower.id, "borrower_id", by_borrower))
 
 
-def borrower_groups(group_by: str | None, period: Period) -> Subquery:
-    """(borrower_id, grp) for every borrower."""
-    if group_by is None:
-        return select(Borrower.id.label("borrower_id"), literal(ALL).label("grp")).subquery()
-    if group_by == "language":
-        return _languages()
-    first = _first_touch(OutreachContact.borrower_id, group_by, period)
-    return (select(Borrower.id.label("borrower_id"), func.coalesce(first.c.grp, NOT_CONTACTED).label("grp"))
-            .outerjoin(first, first.c.owner == Borrower.id).subquery())
+def _or_not_contacted(key: ColumnElement, name: str, touched: Table) -> Subquery:
+    return (select(key.label(name), func.coalesce(touched.c.grp, NOT_CONTACTED).label("grp"))
+            .outerjoin(touched, touched.c.owner == key).subquery())
 
 
-def _first_touch(owner: ColumnElement, group_by: str, period: Period) -> Subquery:
+@contextmanager
+def _kept(session: Session, owners: Select) -> Iterator[Table]:
+    """(owner, grp) rows in a temporary table of their own (its name unique: a report left
+    unfinished on a connection leaves no name taken), dropped when the report is done."""
+    table = Table(f"kpi_groups_{uuid.uuid4().hex[:12]}", MetaData(),
+                  Column("owner", String(64), primary_key=True), Column("grp", String(100)),
+                  prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
+    connection = session.connection()
+    table.create(connection)
+    connection.execute(insert(table).from_select(["owner", "grp"], owners))
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"ANALYZE {table.name}"))  # the planner's estimates of its size
+    try:
+        yield table
+    finally:
+        table.drop(connection, checkfirst=True)
+
+
+def _first_touch(owner: ColumnElement, group_by: str, period: Period) -> Select:
+    """(owner, grp): each loan's or borrower's first contact sent in the period."""
     ranked = (select(owner.label("owner"), contact_key(group_by).label("grp"),
                      func.row_number().over(partition_by=owner,
                                             order_by=(OutreachContact.at, OutreachContact.id)).label("n"))
               .where(OutreachContact.status == "sent", OutreachContact.at >= period.start,
                      OutreachContact.at < period.end).subquery())
-    return select(ranked.c.owner, ranked.c.grp).where(ranked.c.n == 1).subquery()
+    return select(ranked.c.owner, ranked.c.grp).where(ranked.c.n == 1)
 
 
-def _languages() -> Subquery:
+def _latest_scripts() -> Select:
+    """(owner, grp): each borrower's script in the conversation they last wrote in."""
     ranked = (select(Conversation.borrower_id, Conversation.script,
                      func.row_number().over(partition_by=Conversation.borrower_id,
                                             order_by=(Conversation.updated_at.desc(), Conversation.id.desc()))
                      .label("n"))
               .where(Conversation.script.is_not(None)).subquery())
-    latest = select(ranked.c.borrower_id, ranked.c.script).where(ranked.c.n == 1).subquery()
-    profile = case((Borrower.language == "zh", "hans"), else_="en")
-    return (select(Borrower.id.label("borrower_id"), func.coalesce(latest.c.script, profile).label("grp"))
-            .outerjoin(latest, latest.c.borrower_id == Borrower.id).subquery())
+    return select(ranked.c.borrower_id, ranked.c.script).where(ranked.c.n == 1)

@@ -110,29 +110,32 @@ def _unpaid_at(moment: datetime, day: date, until: datetime, units: Units) -> Su
     A bill is unpaid then when it is unpaid now (charged > paid: a partial index lists those,
     a few percent of all) or was paid toward since; the two parts below are disjoint, and the
     bills paid in full before `moment` — most of them — are never read."""
-    since = _paid_since(moment, until, units)
+    since = _paid_since(moment, day, until, units)
     charged = units.column(Bill.principal) + units.column(Bill.interest) + units.column(Bill.late_fee)
-    owed_now = charged - units.column(Bill.paid)
     open_now = Bill.principal + Bill.interest + Bill.late_fee > Bill.paid  # as the index says it
+    owed_now = charged - units.column(Bill.paid)
     still_open = (select(Bill.id.label("bill_id"), Bill.loan_id, Bill.due_date,
                          (owed_now + func.coalesce(since.c.amount, 0)).label("unpaid"),
                          func.coalesce(since.c.within, 0).label("recovered"))
                   .outerjoin(since, since.c.bill_id == Bill.id).where(Bill.due_date < day, open_now))
-    paid_off_since = (select(Bill.id, Bill.loan_id, Bill.due_date, since.c.amount, since.c.within)
-                      .join(since, since.c.bill_id == Bill.id).where(Bill.due_date < day, ~open_now))
+    paid_off_since = select(since.c.bill_id, since.c.loan_id, since.c.due_date, since.c.amount,
+                            since.c.within).where(~since.c.open_now)
     return union_all(still_open, paid_off_since).subquery()
 
 
-def _paid_since(moment: datetime, until: datetime, units: Units) -> CTE:
-    """Per bill, what payments made at or after `moment` paid toward it, and of that what was
-    paid before `until`: a common table expression, which PostgreSQL works out once for the
-    two parts of `_unpaid_at` that read it."""
+def _paid_since(moment: datetime, day: date, until: datetime, units: Units) -> CTE:
+    """Per bill due before `day` paid toward at or after `moment`: its loan, due date and
+    whether it is unpaid now, what was paid toward it since `moment`, and of that what was paid
+    before `until`. A common table expression: PostgreSQL works it out once for both parts of
+    `_unpaid_at`, and reads each bill paid toward with it rather than scanning the bills again."""
     amount = units.column(PaymentAllocation.amount)
-    paid = func.sum(amount).label("amount")
-    within = func.sum(case((PaymentAllocation.paid_at < until, amount), else_=0)).label("within")
-    return (select(PaymentAllocation.bill_id, paid, within)
-            .where(PaymentAllocation.paid_at >= moment, PaymentAllocation.bill_id.is_not(None))
-            .group_by(PaymentAllocation.bill_id).cte())
+    open_now = (Bill.principal + Bill.interest + Bill.late_fee > Bill.paid).label("open_now")
+    return (select(PaymentAllocation.bill_id, Bill.loan_id, Bill.due_date, open_now,
+                   func.sum(amount).label("amount"),
+                   func.sum(case((PaymentAllocation.paid_at < until, amount), else_=0)).label("within"))
+            .join(Bill, Bill.id == PaymentAllocation.bill_id)
+            .where(PaymentAllocation.paid_at >= moment, Bill.due_date < day)
+            .group_by(PaymentAllocation.bill_id, Bill.loan_id, Bill.due_date, open_now).cte())
 
 
 def _bucket(oldest: ColumnElement, day: date) -> ColumnElement:

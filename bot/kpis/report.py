@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.kpis.analytical import analytical
 from bot.kpis.arrangements import Agreed, agreed_by_group
 from bot.kpis.chats import Answering, Chats, answering_by_group, chats_by_group
-from bot.kpis.groups import ALL, borrower_groups, loan_groups
+from bot.kpis.groups import ALL, Grouping, grouping
 from bot.kpis.outreach import Contacts, contacts_by_group
 from bot.kpis.period import Period
 from bot.kpis.recovery import BUCKETS, Bucket, Money, Recovery, recovery_by_group
@@ -46,7 +46,8 @@ class Report:
 
 def kpi_report(session: Session, period: Period, group_by: str | None) -> Report:
     analytical(session)
-    groups = _figures(session, period, group_by)
+    with grouping(session, group_by, period) as grouped:
+        groups = _figures(session, period, group_by, grouped)
     total = _total(session, period, groups.values()) if group_by else groups.get(ALL, Figures(ALL))
     return Report(period, group_by, total, tuple(groups[name] for name in sorted(groups)) or (total,))
 
@@ -60,12 +61,13 @@ def _total(session: Session, period: Period, groups: Iterable[Figures]) -> Figur
     """The whole portfolio's figures, added up from its groups' (each loan and each borrower is
     in exactly one group), and its own first-answer times, which are quantiles and do not add up."""
     total = reduce(Figures.plus, groups, Figures(ALL, buckets={name: Bucket() for name in BUCKETS}))
-    waits = answering_by_group(session, period, borrower_groups(None, period)).get(ALL, Answering())
+    with grouping(session, None, period) as everyone:
+        waits = answering_by_group(session, period, everyone.borrowers).get(ALL, Answering())
     return replace(total, chats=replace(total.chats, first_answer=waits))
 
 
-def _figures(session: Session, period: Period, group_by: str | None) -> dict[str, Figures]:
-    loans, borrowers = loan_groups(group_by, period), borrower_groups(group_by, period)
+def _figures(session: Session, period: Period, group_by: str | None, grouped: Grouping) -> dict[str, Figures]:
+    loans, borrowers = grouped.loans, grouped.borrowers
     chats = chats_by_group(session, period, borrowers)
     agreed = agreed_by_group(session, period, loans)
     recovery = recovery_by_group(session, period, loans)

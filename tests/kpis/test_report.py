@@ -106,6 +106,16 @@ def test_by_stage_variant_and_language(portfolio):
     assert languages["en"]["conversations"] == 2
 
 
+@pytest.mark.parametrize("group_by", ["segment", "stage", "variant", "language"])
+def test_a_grouped_reports_whole_portfolio_is_the_ungrouped_report(portfolio, group_by):
+    # The grouped total is added up from the groups (each loan and borrower is in one): it must
+    # be every figure of the report without groups, the first-answer times included.
+    whole = figures(portfolio)
+    grouped = figures(portfolio, group_by)
+    assert {key: value for key, value in grouped.items() if key not in ("groups", "group_by")} == \
+        {key: value for key, value in whole.items() if key not in ("groups", "group_by")}
+
+
 def test_a_period_with_nothing_in_it_has_no_rates_rather_than_zeros(portfolio):
     with portfolio.transaction() as session:
         report = report_json(kpi_report(session, Period.parse("2020-01-01", "2020-01-31"), None))
