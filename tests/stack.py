@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from bot.rasa.server import command as rasa_server
 from bot.runtime.settings import PROJECT_ROOT
 from bot.runtime.stores import rasa_store_environment
 
@@ -66,10 +67,10 @@ class Stack:
         commands = {
             "actions": [rasa, "run", "actions", "--actions", "actions",
                         "--port", str(self.ports["actions"])],
-            "rasa": [rasa, "run", "--model", str(self.model), "--enable-api",
-                     f"--auth-token={self.rasa_token}", "--interface", "127.0.0.1",
-                     "--port", str(self.ports["rasa"]), "--credentials", "credentials.yml",
-                     "--endpoints", "endpoints.yml"],
+            "rasa": rasa_server(sys.executable, [
+                "run", "--model", str(self.model), "--enable-api", f"--auth-token={self.rasa_token}",
+                "--interface", "127.0.0.1", "--port", str(self.ports["rasa"]), "--credentials",
+                "credentials.yml", "--endpoints", "endpoints.yml"]),
             "gateway": [sys.executable, "-m", "bot", "gateway"],
         }
         self.log_dir.mkdir(parents=True, exist_ok=True)

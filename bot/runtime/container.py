@@ -19,6 +19,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from bot.rasa.server import command as rasa_server_command
 from bot.runtime.settings import DEV_RASA_TOKEN, PROJECT_ROOT, Settings
 from bot.runtime.stores import rasa_store_environment
 
@@ -50,7 +51,7 @@ def command(role: str, env: Mapping[str, str]) -> tuple[list[str], dict[str, str
     if role == "gateway":
         return [python, "-m", "bot", "gateway"], child
     if role == "rasa":
-        return _rasa(bin_dir, child)
+        return _rasa(child)
     if role == "actions":
         child.update(SANIC_HOST="0.0.0.0",  # noqa: S104 - the container's own network
                      ACTION_SERVER_SANIC_WORKERS=env.get("ACTION_WORKERS") or "1")
@@ -63,7 +64,7 @@ def command(role: str, env: Mapping[str, str]) -> tuple[list[str], dict[str, str
     raise ContainerError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
 
 
-def _rasa(bin_dir: Path, env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+def _rasa(env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
     token = env.get("RASA_TOKEN", "")
     if not token or token == DEV_RASA_TOKEN:
         raise ContainerError("set RASA_TOKEN: Rasa's API listens beyond loopback in a container")
@@ -73,10 +74,11 @@ def _rasa(bin_dir: Path, env: dict[str, str]) -> tuple[list[str], dict[str, str]
         raise ContainerError(f"no model at {MODEL}: the image trains it (`make model`), or mount one")
     settings = Settings.from_env(env)
     env.update(rasa_store_environment(settings.database_url, env.get("REDIS_URL") or None, env))
-    return [str(bin_dir / "rasa"), "run", "--model", str(MODEL), "--enable-api",
-            f"--auth-token={token}", "--interface", "0.0.0.0",  # noqa: S104 - likewise
-            "--port", str(RASA_PORT), "--credentials", "credentials.yml",
-            "--endpoints", CONTAINER_ENDPOINTS], env
+    return rasa_server_command(sys.executable, [
+        "run", "--model", str(MODEL), "--enable-api",
+        f"--auth-token={token}", "--interface", "0.0.0.0",  # noqa: S104 - likewise
+        "--port", str(RASA_PORT), "--credentials", "credentials.yml",
+        "--endpoints", CONTAINER_ENDPOINTS]), env
 
 
 def main(argv: Sequence[str]) -> int:
