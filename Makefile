@@ -13,6 +13,7 @@ STAMPS := .stamps
 export RASA_TELEMETRY_ENABLED := false
 
 NLU_INPUTS := config.yml domain.yml products.yml $(shell find data bot/rasa/nlu -type f 2>/dev/null)
+# The model in service: a link to models/<id>.tar.gz (bot/training/models/registry.py).
 MODEL      := models/current.tar.gz
 TEST_MODEL := models/test/test.tar.gz
 
@@ -21,7 +22,9 @@ TEST_MODEL := models/test/test.tar.gz
 help:
 	@echo "make run       start Rasa, the action server and the gateway (sets up what is missing)"
 	@echo "make test      run every test (sets up what is missing)"
-	@echo "make evaluate  print intent/out-of-scope figures for the trained model"
+	@echo "make model     train a candidate model (none if one has this data; the first goes in service)"
+	@echo "make evaluate  the candidate beside the model in service: figures, what became right or wrong"
+	@echo "               then .venv/bin/python -m bot model promote (live, no restart) / rollback / list"
 	@echo "make lint      ruff and mypy on the code (installs requirements-dev.txt)"
 
 $(STAMPS)/venv: requirements.txt
@@ -42,13 +45,16 @@ $(STAMPS)/dev: $(STAMPS)/venv requirements-dev.txt
 
 install-dev: $(STAMPS)/dev
 
-# The data are checked by `make validate` (part of `make test`); training skips Rasa's own
-# second pass over them (20 seconds of the five-minute budget).
-$(MODEL): $(STAMPS)/venv $(NLU_INPUTS)
-	$(RASA) train --skip-validation --config config.yml --domain domain.yml --data data --out models --fixed-model-name current
-	@touch $@
+# The trained models are a registry (bot/training/models/): `make model` trains a candidate,
+# models/<id>.tar.gz with its sidecar models/<id>.json, unless a model was trained on exactly
+# this data (config, domain, products, data/, bot/rasa/nlu); it goes in service only when
+# promoted, except the first, which goes in service at once (so a fresh clone's `make run`
+# trains one and serves it). Rasa skips its own check of the data: `make validate` does it.
+$(MODEL): | $(STAMPS)/venv
+	$(PY) -m bot model train
 
-model: $(MODEL)
+model: $(STAMPS)/venv
+	$(PY) -m bot model train
 
 # A quicker model for behaviour tests: same pipeline, fewer epochs.
 $(TEST_MODEL): $(STAMPS)/venv $(NLU_INPUTS) tests/config.yml
@@ -85,8 +91,10 @@ lint: $(STAMPS)/dev
 	$(VENV)/bin/ruff check bot actions bench tests
 	$(VENV)/bin/mypy
 
+# The candidate beside the model in service (without one: the model in service, as
+# `python -m bot evaluate` measures it).
 evaluate: $(MODEL)
-	$(PY) -m bot evaluate --model $(MODEL)
+	$(PY) -m bot model compare
 
 clean:
-	rm -rf $(STAMPS) $(VENV) models/*.tar.gz models/test results
+	rm -rf $(STAMPS) $(VENV) models/*.tar.gz models/*.json models/test results

@@ -2,6 +2,7 @@
 
 - `postgres_server` / `postgres_url`: one PostgreSQL server per session (see tests/postgres.py).
 - `redis_server` / `redis_url`: one Redis server per session (tests/redis_server.py), flushed per test.
+- `own_redis`: a Redis server of the test's own, to stop (`.stop()`) and start again (`.start_again()`).
 - `database_url`: a fresh, empty database per test, parametrised `[sqlite]` and `[postgresql]`.
 - `database`: a `bot.db.Database` on `database_url`, schema upgraded, disposed afterwards.
 - `sqlite_database`: the same on SQLite only.
@@ -21,6 +22,7 @@ if str(ROOT) not in sys.path:
 from bot.db import Database  # noqa: E402
 from tests.postgres import PostgresServer, PostgresUnavailable, start_server  # noqa: E402
 from tests.redis_server import RedisServer, RedisUnavailable  # noqa: E402
+from tests.redis_server import start_own_server as start_own_redis  # noqa: E402
 from tests.redis_server import start_server as start_redis  # noqa: E402
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -52,6 +54,20 @@ def redis_server() -> RedisServer:
     except RedisUnavailable as error:
         server, problem = None, str(error)
     if problem is not None:  # outside the except block: one clear message
+        if os.environ.get("ALLOW_NO_REDIS") == "1":
+            pytest.skip(f"Redis unavailable, skipped as ALLOW_NO_REDIS=1 asks: {problem}")
+        pytest.fail(problem, pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_redis() -> RedisServer:
+    try:
+        server, problem = start_own_redis(), None
+    except RedisUnavailable as error:
+        server, problem = None, str(error)
+    if problem is not None:
         if os.environ.get("ALLOW_NO_REDIS") == "1":
             pytest.skip(f"Redis unavailable, skipped as ALLOW_NO_REDIS=1 asks: {problem}")
         pytest.fail(problem, pytrace=False)

@@ -37,10 +37,20 @@ class RedisServer:
                  directory: Path | None = None) -> None:
         self.url, self._process, self._directory = url, process, directory
 
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1].split("/")[0])
+
     def flush(self) -> None:
         """Empties the tests' database (and nothing else)."""
         with redis.Redis.from_url(self.url) as client:
             client.flushdb()
+
+    def start_again(self) -> None:
+        """After `stop`, a server of one's own (`start_own_server`) comes back empty on the
+        same port, as a restarted redis-server that keeps nothing."""
+        again = start_own_server(self.port)
+        self._process, self._directory = again._process, again._directory
 
     def stop(self) -> None:
         if self._process is not None:
@@ -66,12 +76,19 @@ def start_server() -> RedisServer:
         except redis.RedisError as error:  # a URL given on purpose fails, whatever ALLOW_NO_REDIS says
             raise RuntimeError(f"REDIS_TEST_URL names a server that does not answer: {error}") from None
         return RedisServer(url)
+    return start_own_server()
+
+
+def start_own_server(port: int | None = None) -> RedisServer:
+    """A throwaway redis-server of the caller's own, on `port` (default: a free one): a test
+    may stop it and start another on the same port, as a restarted Redis (raises
+    RedisUnavailable)."""
     binary = REDIS_SERVER if Path(REDIS_SERVER).exists() else shutil.which("redis-server")
     if binary is None:
         raise RedisUnavailable(f"no {REDIS_SERVER}: {INSTALL_HINT}")
     directory = Path(tempfile.mkdtemp(prefix="bot-tests-redis-"))
     for attempt in range(3):  # another process may take the free port first
-        server = _start(binary, directory, _free_port())
+        server = _start(binary, directory, port or _free_port())
         if server is not None:
             atexit.register(server.stop)
             return server

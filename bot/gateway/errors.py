@@ -7,12 +7,17 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError, LineTooLong
+from redis.exceptions import (  # type: ignore[import-untyped]
+    ConnectionError as RedisConnectionError,
+)
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.db.outages import outage
+from bot.gateway.locks import LockUnavailable
 
 logger = logging.getLogger(__name__)
 
-DATABASE_DOWN = "the service is temporarily unavailable"
+DATABASE_DOWN = "the service is temporarily unavailable"  # or Redis
 # aiohttp's own messages for these name internals (body size limits); ours say what to do.
 _MESSAGES = {413: "the request body is too large"}
 _TOO_LONG = "the request line or a header is too long"
@@ -60,6 +65,10 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         logger.info("client gone during %s %s", request.method, request.path)
         return json_error(400, _CUT_SHORT)  # for the access log: nobody reads it
     except Exception as error:  # the client gets JSON, the log gets the traceback
+        if redis_down(error):  # the shared state (locks, throttle): an outage, no bug
+            logger.warning("redis unavailable during %s %s: %s", request.method, request.path,
+                           error)
+            return json_error(503, DATABASE_DOWN)
         problem = outage(error)
         if problem is None:
             logger.exception("unexpected error handling %s %s", request.method, request.path)
@@ -68,6 +77,11 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         logger.warning("database unavailable (%s): %s", problem,
                        getattr(error, "orig", None) or error.__class__)
         return json_error(503, DATABASE_DOWN)
+
+
+def redis_down(error: BaseException) -> bool:
+    """Redis refused, dropped or timed out (not a mistake in a command or a script)."""
+    return isinstance(error, (LockUnavailable, RedisConnectionError, RedisTimeoutError))
 
 
 def unreadable_request(error: HttpProcessingError) -> web.Response:

@@ -6,6 +6,9 @@ taken with `SET key token NX PX ttl`, its expiry pushed back while it is held, a
 (deleted) only by the holder of that token; a gateway that dies holding one frees it when the
 expiry runs out. Inside one process the waiters queue on an asyncio lock first, so that only
 one of them at a time asks Redis.
+
+A Redis that cannot be reached makes taking a lock raise `LockUnavailable` (nothing is held);
+`within_process(key)` is the process's own lock on the key, all that is left then.
 """
 from __future__ import annotations
 
@@ -37,9 +40,16 @@ _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then " \
 _forgotten: set[asyncio.Future] = set()  # releases nobody awaits, kept from the garbage collector
 
 
+class LockUnavailable(Exception):
+    """The shared lock could not be taken: its store (Redis) is unreachable. Nothing is held."""
+
+
 class Locks(Protocol):
     def __call__(self, key: Hashable) -> AbstractAsyncContextManager[Any]:
-        """A lock on `key`, for `async with`."""
+        """A lock on `key`, for `async with`; LockUnavailable when it cannot be taken."""
+
+    def within_process(self, key: Hashable) -> asyncio.Lock:
+        """This process's lock on `key`: it keeps out this process's other holders only."""
 
 
 class KeyedLocks:
@@ -55,6 +65,9 @@ class KeyedLocks:
             lock = self._locks[key] = asyncio.Lock()
         return lock
 
+    def within_process(self, key: Hashable) -> asyncio.Lock:
+        return self(key)  # there is no other process to keep out
+
 
 class RedisLocks:
     def __init__(self, redis: Redis, *, prefix: str = "bot:lock:", ttl: float = LOCK_SECONDS) -> None:
@@ -65,6 +78,9 @@ class RedisLocks:
 
     def __call__(self, key: Hashable) -> RedisLock:
         return RedisLock(self, key)
+
+    def within_process(self, key: Hashable) -> asyncio.Lock:
+        return self._local(key)  # what every holder here queues on before asking Redis
 
     def name(self, key: Hashable) -> str:
         return self._prefix + json.dumps(key, default=str, ensure_ascii=False)
@@ -113,9 +129,12 @@ class RedisLock:
     async def _acquire(self) -> None:
         redis, ttl_ms = self._locks._redis, int(self._locks._ttl * 1000)
         attempt = 0
-        while not await redis.set(self._name, self._token, nx=True, px=ttl_ms):
-            await asyncio.sleep(POLL_SECONDS[min(attempt, len(POLL_SECONDS) - 1)])
-            attempt += 1
+        try:
+            while not await redis.set(self._name, self._token, nx=True, px=ttl_ms):
+                await asyncio.sleep(POLL_SECONDS[min(attempt, len(POLL_SECONDS) - 1)])
+                attempt += 1
+        except RedisError as problem:
+            raise LockUnavailable(f"redis unreachable ({type(problem).__name__})") from problem
 
     async def _keep(self) -> None:
         """Pushes the expiry back every third of it, while held."""

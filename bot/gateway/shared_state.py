@@ -20,6 +20,9 @@ from bot.gateway.live.hub import Hub, LocalHub
 from bot.gateway.live.redis_hub import RedisHub
 from bot.gateway.locks import KeyedLocks, Locks, RedisLocks
 
+# A Redis host that does not answer fails a call after this long, as one that refuses does at once.
+CONNECT_SECONDS = 3.0
+
 
 @dataclass
 class SharedState:
@@ -34,7 +37,8 @@ def shared_state(redis_url: str | None, *, prefix: str = "bot:") -> SharedState:
     """Nothing connects until first used (on the application's event loop)."""
     if not redis_url:
         return SharedState(LocalHub(), KeyedLocks(), LoginThrottle(), _nothing, "process")
-    redis = Redis.from_url(redis_url, socket_keepalive=True, health_check_interval=30)
+    redis = Redis.from_url(redis_url, socket_keepalive=True, health_check_interval=30,
+                           socket_connect_timeout=CONNECT_SECONDS)
     hub = RedisHub(redis, prefix=prefix + "live:")
 
     async def close() -> None:

@@ -10,7 +10,7 @@ from bot.runtime.settings import Settings, UnsafeSettings
 
 if TYPE_CHECKING:  # imported where used: each command loads only what it needs
     from collections.abc import Callable
-    from datetime import date, datetime
+    from datetime import date, datetime, timedelta
 
     from bot.db import Database
     from bot.loans.fixtures import BorrowerSpec
@@ -76,6 +76,15 @@ def _parser() -> argparse.ArgumentParser:
     outreach.add_parser("check", help="validate outreach.yml (or $BOT_OUTREACH_FILE)").set_defaults(
         handler=_outreach_check)
 
+    trackers = commands.add_parser("trackers", help="Rasa's conversation trackers").add_subparsers()
+    prune = trackers.add_parser("prune", help="delete the events of tracker sessions that ended before "
+                                              "the cut-off (never a conversation's latest session)")
+    prune.add_argument("--older-than", type=_age, default=None,
+                       help="e.g. 30d or 12h (default: $TRACKER_PRUNE_OLDER_THAN, else 30d)")
+    prune.add_argument("--dry-run", action="store_true", help="print what would be deleted, delete nothing")
+    prune.add_argument("--quiet", action="store_true", help="print the totals only")
+    prune.set_defaults(handler=_trackers_prune)
+
     training = commands.add_parser("training", help="the trainers' review inbox").add_subparsers()
     export = training.add_parser("export", help="write the settled review items into the training data "
                                                 "(data/nlu/<language>.yml), once each")
@@ -83,6 +92,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--data", type=Path, default=None,
                         help="the training data directory, holding nlu/ (default: the project's data/)")
     export.set_defaults(handler=_training_export)
+
+    from bot.training.models.command import add_model_commands  # argparse only: nothing heavy
+
+    add_model_commands(commands)
 
     run = commands.add_parser("run", help="start Rasa, the action server and the gateway")
     run.add_argument("--model", default="models/current.tar.gz")
@@ -246,6 +259,33 @@ def _policy_check(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(f"policy ok: {book.source}, {len(book.currencies)} currencies with their own rules")
     return 0
+
+
+def _age(text: str) -> timedelta:
+    from bot.trackers.age import parse_age
+
+    try:
+        return parse_age(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _trackers_prune(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+
+    from bot.db import Database
+    from bot.runtime.stores import StoreSettingsError, tracker_store_url
+    from bot.trackers.command import run
+
+    try:  # the trackers' database, as endpoints.yml's tracker_store has it
+        url = tracker_store_url(os.environ.get("TRACKER_STORE_URL", "").strip() or settings.database_url)
+    except StoreSettingsError as error:
+        print(f"cannot prune: {error}", file=sys.stderr)
+        return 1
+    conversations = _database(settings)
+    trackers = conversations if url == conversations.url else Database(url)
+    return run(trackers, conversations, args.older_than or settings.tracker_prune_older_than,
+               dry_run=args.dry_run, quiet=args.quiet)
 
 
 def _training_export(args: argparse.Namespace, settings: Settings) -> int:

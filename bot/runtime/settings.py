@@ -9,6 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.auth import agent_tokens, borrower_tokens
+from bot.trackers.age import DEFAULT as AGE_DEFAULT
+from bot.trackers.age import parse_age
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'collections.sqlite3'}"
@@ -63,6 +65,10 @@ class Settings:
     outreach_every: float = 300.0
     wallet_push_url: str | None = None
     wallet_push_secret: str | None = None
+    # Rasa's trackers (bot/trackers/): the supervisor prunes sessions that ended more than
+    # `tracker_prune_older_than` ago every `tracker_prune_every` seconds (0: never).
+    tracker_prune_every: float = 86400.0
+    tracker_prune_older_than: timedelta = timedelta(days=30)
 
     @property
     def demo_on(self) -> bool:
@@ -102,6 +108,8 @@ class Settings:
             outreach_every=_interval(env, "OUTREACH_EVERY_SECONDS", 300.0),
             wallet_push_url=env.get("WALLET_PUSH_URL", "").strip() or None,
             wallet_push_secret=env.get("WALLET_PUSH_SECRET") or None,
+            tracker_prune_every=_interval(env, "TRACKER_PRUNE_EVERY_SECONDS", 86400.0),
+            tracker_prune_older_than=_age(env, "TRACKER_PRUNE_OLDER_THAN"),
         )
 
     def check_safe_to_serve(self) -> None:
@@ -165,6 +173,13 @@ def _interval(env: Mapping[str, str], name: str, default: float) -> float:
         raise ValueError(f"{name} must be a number of seconds, 0 or more (e.g. 2 or 1.5), "
                          f"not {env[name]!r}")
     return float(raw)
+
+
+def _age(env: Mapping[str, str], name: str) -> timedelta:
+    try:
+        return parse_age(env.get(name, "").strip() or AGE_DEFAULT)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
 
 
 def _urls(env: Mapping[str, str], name: str) -> tuple[str, ...]:

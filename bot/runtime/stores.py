@@ -4,7 +4,8 @@
   TRACKER_STORE_URL names another; its one table is `events` (TRACKER_TABLE), beside the
   project's tables and ignored by the project's migrations (bot/db/migrate.py).
 - The lock store: in memory for one Rasa process; Rasa's RedisLockStore (from REDIS_URL) when
-  several Rasa processes (instances or Sanic workers) must not handle one conversation at once.
+  several Rasa processes (instances or Sanic workers) must not handle one conversation at once,
+  as bot/rasa/lock_store.py changes it (a lost Redis never fails a message already handled).
 
 endpoints.yml names every variable below, so each must be set (empty where unused): Rasa
 refuses an endpoints file with a variable missing from its environment.
@@ -22,6 +23,7 @@ from bot.runtime.settings import PROJECT_ROOT
 
 TRACKER_TABLE = "events"  # rasa.core.tracker_store.SQLTrackerStore.SQLEvent.__tablename__
 LOCK_KEY_PREFIX = "rasa"  # endpoints.yml: Rasa's lock keys are "rasa:lock:<conversation>"
+REDIS_LOCK_STORE = "bot.rasa.lock_store.RedisLockStore"  # LOCK_STORE_TYPE: Rasa loads the class
 LOCK_VARIABLES = ("LOCK_STORE_TYPE", "LOCK_STORE_HOST", "LOCK_STORE_PORT", "LOCK_STORE_DB",
                   "LOCK_STORE_USERNAME", "LOCK_STORE_PASSWORD")
 
@@ -70,7 +72,7 @@ def lock_store_environment(redis_url: str | None) -> dict[str, str]:
     except ValueError:
         raise StoreSettingsError("REDIS_URL has a port or database number that is not a number") from None
     return {
-        "LOCK_STORE_TYPE": "redis",
+        "LOCK_STORE_TYPE": REDIS_LOCK_STORE,
         "LOCK_STORE_HOST": parts.hostname or "127.0.0.1",
         "LOCK_STORE_PORT": str(port),
         "LOCK_STORE_DB": str(database),

@@ -4,7 +4,8 @@ Rasa and the action server listen on loopback only; Rasa's API needs its token, 
 generated per run unless RASA_TOKEN is set. A child that exits is started again after a
 backoff (bot/runtime/restarts.py), and each restart is logged with the exit code; only SIGINT
 or SIGTERM stop everything. How many Rasa servers and action workers run, and whether a
-loopback redis-server is started for Rasa's lock store, is bot/runtime/topology.py's.
+loopback redis-server is started for Rasa's lock store, is bot/runtime/topology.py's. Beside
+the children it prunes Rasa's trackers once a day (bot/runtime/periodic.py).
 """
 from __future__ import annotations
 
@@ -24,9 +25,17 @@ from pathlib import Path
 from types import FrameType
 
 from bot.arrangements.policy import PolicyError, load_policy
+from bot.rasa.server import command as rasa_server_command
+from bot.runtime import rasa_api
+from bot.runtime.periodic import Periodic, tracker_pruning
 from bot.runtime.restarts import Backoff, RestartCount, describe_exit
 from bot.runtime.settings import PROJECT_ROOT, Settings, UnsafeSettings
-from bot.runtime.stores import StoreSettingsError, prepare_tracker_database, rasa_store_environment
+from bot.runtime.stores import (
+    REDIS_LOCK_STORE,
+    StoreSettingsError,
+    prepare_tracker_database,
+    rasa_store_environment,
+)
 from bot.runtime.topology import REDIS_SERVER, Topology
 
 STOP_SECONDS = 15  # a child that has not stopped on SIGTERM by then is killed
@@ -43,14 +52,18 @@ def commands(settings: Settings, model: Path, topology: Topology | None = None) 
                     "--port", str(settings.action_port)],
     }
     for name, url in zip(topology.rasa_names(), topology.rasa_urls(settings.rasa_url), strict=True):
-        started[name] = [
-            str(bin_dir / "rasa"), "run", "--model", str(model), "--enable-api",
+        started[name] = rasa_server([
+            "run", "--model", str(model), "--enable-api",
             # One argument: a token that starts with "-" must not read as an option.
             f"--auth-token={settings.rasa_token}", "--interface", "127.0.0.1",
             "--port", url.rsplit(":", 1)[-1], "--credentials", "credentials.yml",
-            "--endpoints", "endpoints.yml"]
+            "--endpoints", "endpoints.yml"])
     started["gateway"] = [sys.executable, "-m", "bot", "gateway"]
     return started
+
+
+def rasa_server(arguments: list[str]) -> list[str]:
+    return rasa_server_command(sys.executable, arguments)
 
 
 def redis_command(port: int, directory: str) -> list[str]:
@@ -103,13 +116,16 @@ class Supervisor:
     clock: Callable[[], float] = time.monotonic
     log: Callable[[str], None] = field(default=lambda line: print(
         f"supervisor: {line}", file=sys.stderr, flush=True))
+    jobs: list[Periodic] = field(default_factory=list)  # run now and then (bot/runtime/periodic.py)
 
     def start(self, child: Child) -> None:
-        # A session (process group) of its own: Sanic's worker processes go with their parent.
-        child.process = subprocess.Popen(child.command, cwd=PROJECT_ROOT, env=self.env,
-                                         start_new_session=True)
+        child.process = self.spawn(child.command)
         child.started_at, child.restart_at = self.clock(), None
         child.starts += 1
+
+    def spawn(self, command: list[str]) -> subprocess.Popen:
+        # A session (process group) of its own: Sanic's worker processes go with their parent.
+        return subprocess.Popen(command, cwd=PROJECT_ROOT, env=self.env, start_new_session=True)
 
     def start_all(self) -> None:
         for child in self.children:
@@ -133,9 +149,12 @@ class Supervisor:
             child.restart_at = now + delay
             self.log(f"{child.name} exited with {describe_exit(process.returncode)} after "
                      f"{ran_for:.0f} s; restarting in {delay:g} s")
+        for job in self.jobs:
+            job.tick(now, self.spawn, self.log)
 
     def stop_all(self) -> None:
-        running = [c.process for c in self.children if c.process is not None and c.process.poll() is None]
+        processes = [c.process for c in self.children] + [j.process for j in self.jobs]
+        running = [p for p in processes if p is not None and p.poll() is None]
         for process in running:
             _kill_group(process, signal.SIGTERM)
         deadline = time.monotonic() + STOP_SECONDS
@@ -185,6 +204,11 @@ def run_all(settings: Settings, model: Path, backoff: Backoff | None = None) -> 
         children += [Child(name, command, RestartCount(backoff))
                      for name, command in commands(settings, model, topology).items()]
         supervisor = Supervisor(children, env)
+        if settings.tracker_prune_every > 0:  # TRACKER_PRUNE_EVERY_SECONDS; 0: never
+            supervisor.jobs.append(tracker_pruning(settings.tracker_prune_every, time.monotonic()))
+        # `python -m bot model promote` loads a new model into these servers (bot/runtime/rasa_api.py).
+        rasa_api.publish(rasa_api.RasaApi(tuple(env["RASA_URLS"].split(",")), settings.rasa_token,
+                                          os.path.abspath(PROJECT_ROOT / model), topology.rasa_workers))
         # Both signals stop everything, even where a background shell started us with SIGINT ignored.
         signal.signal(signal.SIGINT, _interrupt)
         signal.signal(signal.SIGTERM, _interrupt)
@@ -209,6 +233,7 @@ def run_all(settings: Settings, model: Path, backoff: Backoff | None = None) -> 
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the stop short
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
             supervisor.stop_all()
+            rasa_api.withdraw()
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
@@ -220,7 +245,7 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def _describe(supervisor: Supervisor, topology: Topology, env: dict[str, str]) -> None:
     names = ", ".join(f"{c.name} (pid {c.process.pid})" for c in supervisor.children if c.process)
     supervisor.log(f"started {names}")
-    lock = "redis " + env["REDIS_URL"] if env["LOCK_STORE_TYPE"] == "redis" else "in memory"
+    lock = "redis " + env["REDIS_URL"] if env["LOCK_STORE_TYPE"] == REDIS_LOCK_STORE else "in memory"
     supervisor.log(f"Rasa at {env['RASA_URLS']}; lock store {lock}; action workers "
                    f"{topology.action_workers}")
 

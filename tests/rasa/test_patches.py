@@ -61,5 +61,5 @@ def test_another_rasa_is_refused_until_each_patch_is_checked(monkeypatch):
     import rasa
 
     monkeypatch.setattr(rasa, "__version__", "3.7.0")
-    with pytest.raises(RuntimeError, match="written for Rasa 3.6.x, not 3.7.0"):
+    with pytest.raises(RuntimeError, match=r"written for Rasa 3\.6\.x, not 3\.7\.0"):
         patches.apply()

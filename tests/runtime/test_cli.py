@@ -5,9 +5,10 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import jwt
 import pytest
@@ -250,12 +251,16 @@ def test_no_command_prints_help():
 
 def test_outreach_run_as_of_a_moment_sends_once_and_says_what_it_held_back(database_url, db):
     assert bot("db", "demo", url=database_url).returncode == 0
-    # Half past ten at night in Manila: the demo borrower there due a reminder is held back.
-    night = bot("outreach", "run", "--at", "2026-12-02T22:30:00+08:00", url=database_url, GATEWAY_PORT="9")
+    # The demo's due dates are days from the borrower's today: the passes are tonight and
+    # tomorrow morning in Manila. Half past ten at night there: the demo borrower due a
+    # reminder is held back.
+    today = datetime.now(ZoneInfo("Asia/Manila")).date()
+    night = bot("outreach", "run", "--at", f"{today}T22:30:00+08:00", url=database_url, GATEWAY_PORT="9")
     assert night.returncode == 0, night.stderr
     assert "quiet_hours: 22:30 in Asia/Manila is outside 08:00-21:00" in night.stdout
-    morning = bot("outreach", "run", "--at", "2026-12-03T10:00:00+08:00", url=database_url, GATEWAY_PORT="9")
-    again = bot("outreach", "run", "--at", "2026-12-03T10:05:00+08:00", url=database_url, GATEWAY_PORT="9")
+    tomorrow = today + timedelta(days=1)
+    morning = bot("outreach", "run", "--at", f"{tomorrow}T10:00:00+08:00", url=database_url, GATEWAY_PORT="9")
+    again = bot("outreach", "run", "--at", f"{tomorrow}T10:05:00+08:00", url=database_url, GATEWAY_PORT="9")
     assert morning.returncode == again.returncode == 0
     assert "sent      b-2003 L-2003 D+30/" in morning.stdout  # the next morning, once
     assert "0 to send" in again.stdout.splitlines()[0] and "0 delivered" in again.stdout.splitlines()[0]

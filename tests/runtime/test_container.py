@@ -12,6 +12,7 @@ import yaml
 
 from bot.runtime import container
 from bot.runtime.settings import PROJECT_ROOT
+from bot.runtime.stores import REDIS_LOCK_STORE
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "compose.yml").read_text())
 SERVICES = COMPOSE["services"]
@@ -116,7 +117,7 @@ def test_container_rasa_role_serves_beyond_loopback_with_the_shared_stores(monke
     assert "--auth-token=a-real-token" in program and "--enable-api" in program
     assert env["TRACKER_STORE_URL"] == ENV["DATABASE_URL"]
     lock_store = env["LOCK_STORE_TYPE"], env["LOCK_STORE_HOST"], env["LOCK_STORE_PORT"]
-    assert lock_store == ("redis", "redis", "6379")
+    assert lock_store == (REDIS_LOCK_STORE, "redis", "6379")
 
 
 @pytest.mark.parametrize("missing", ["RASA_TOKEN", "ACTION_ENDPOINT_URL"])

@@ -1,7 +1,8 @@
 """`make run RASA_INSTANCES=2 ACTION_WORKERS=2`, for real: `python -m bot run` with the test
 model starts a loopback redis-server of its own, two Rasa servers on consecutive ports with
 Redis as their lock store, an action server with two Sanic workers, and the gateway; a chat
-goes through; a child killed is started again and logged; SIGTERM stops everything."""
+goes through; a child killed is started again and logged (redis too: a message sent while it
+is down is kept and answered with the next); SIGTERM stops everything."""
 from __future__ import annotations
 
 import json
@@ -152,6 +153,25 @@ def test_two_rasa_servers_share_a_redis_lock_store_and_a_chat_goes_through(super
 
     chat = Chat(supervised.stack, "b-2001")
     assert chat.say("how much do I owe?")[0].startswith("Loan L-2001:")
+
+
+def test_a_killed_redis_comes_back_and_the_message_sent_meanwhile_is_answered_once(supervised):
+    chat = Chat(supervised.stack, "b-2001")
+    chat.say("hi")
+    os.kill(started_pid(supervised, "redis"), signal.SIGKILL)
+    status, body = chat.request("POST", "/api/v1/chat", {"text": "how much do I owe?"})
+    assert status == 503 and "your message is kept" in body["error"], body  # not a 500
+    supervised.wait_for(r"redis exited with signal SIGKILL \(exit code -9\) after \d+ s; restarting in 1 s",
+                        seconds=30)
+    supervised.wait_for(r"starting redis again \(restart 1\)", seconds=30)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not ready(supervised):
+        time.sleep(0.5)
+    replies = chat.say("when is my payment due?")
+    assert replies[0].startswith("Loan L-2001: SGD 538.25 is overdue")  # the kept one first
+    status, history = chat.request("GET", "/api/v1/chat/history")
+    said = [e["text"] for e in history["events"] if e["from"] == "borrower"]
+    assert said[-3:] == ["hi", "how much do I owe?", "when is my payment due?"]  # each once
 
 
 def test_a_killed_child_comes_back_and_only_sigterm_stops_everything(supervised):

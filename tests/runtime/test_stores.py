@@ -17,6 +17,7 @@ from bot.db import Database
 from bot.db.migrate import FOREIGN_TABLES, include_name
 from bot.db.models import Base
 from bot.runtime.stores import (
+    REDIS_LOCK_STORE,
     TRACKER_TABLE,
     StoreSettingsError,
     lock_store_environment,
@@ -107,7 +108,7 @@ def test_the_lock_store_is_in_memory_without_redis_and_redis_from_its_url():
     assert memory["LOCK_STORE_TYPE"] == "in_memory"
     assert all(value == "" for name, value in memory.items() if name != "LOCK_STORE_TYPE")
     assert lock_store_environment("redis://:s%3Acret@10.0.0.5:6380/2") == {
-        "LOCK_STORE_TYPE": "redis", "LOCK_STORE_HOST": "10.0.0.5", "LOCK_STORE_PORT": "6380",
+        "LOCK_STORE_TYPE": REDIS_LOCK_STORE, "LOCK_STORE_HOST": "10.0.0.5", "LOCK_STORE_PORT": "6380",
         "LOCK_STORE_DB": "2", "LOCK_STORE_USERNAME": "", "LOCK_STORE_PASSWORD": "s:cret"}
     assert lock_store_environment("redis://127.0.0.1")["LOCK_STORE_PORT"] == "6379"
     with pytest.raises(StoreSettingsError):

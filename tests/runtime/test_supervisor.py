@@ -11,11 +11,14 @@ from unittest.mock import patch
 
 import pytest
 from rasa.__main__ import create_argument_parser
-from rasa.core.lock_store import InMemoryLockStore, LockStore
+from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.utils import AvailableEndpoints, number_of_sanic_workers
 
+from bot.rasa.lock_store import RedisLockStore as TolerantLockStore
+from bot.runtime.periodic import FIRST_RUN_SECONDS, Periodic, tracker_pruning
 from bot.runtime.restarts import Backoff, RestartCount
 from bot.runtime.settings import PROJECT_ROOT, Settings
+from bot.runtime.stores import REDIS_LOCK_STORE
 from bot.runtime.supervisor import Child, Supervisor, child_environment, commands, redis_command
 from bot.runtime.topology import Topology
 
@@ -26,7 +29,8 @@ MODEL = Path("models/current.tar.gz")
 def test_rasa_gets_the_token_whatever_it_starts_with(token):
     settings = Settings.from_env({"RASA_TOKEN": token})
     rasa = commands(settings, Path("models/current.tar.gz"))["rasa"]
-    arguments = create_argument_parser().parse_args(rasa[1:])
+    assert rasa[:3] == [sys.executable, "-m", "bot.rasa.server"]  # Rasa, with bot/rasa/patches.py
+    arguments = create_argument_parser().parse_args(rasa[3:])
     assert arguments.auth_token == token
     assert (arguments.interface, arguments.enable_api) == ("127.0.0.1", True)
 
@@ -49,7 +53,7 @@ def test_two_instances_on_consecutive_ports_behind_one_redis_lock_store():
     topology = Topology.from_env({"RASA_INSTANCES": "2", "ACTION_WORKERS": "3"})
     started = commands(settings, MODEL, topology)
     assert list(started) == ["actions", "rasa-1", "rasa-2", "gateway"]
-    ports = [create_argument_parser().parse_args(started[name][1:]).port for name in ("rasa-1", "rasa-2")]
+    ports = [create_argument_parser().parse_args(started[name][3:]).port for name in ("rasa-1", "rasa-2")]
     assert ports == [6005, 6006]
     env = child_environment(settings, topology, "redis://127.0.0.1:7000/0")
     assert env["RASA_URLS"] == "http://127.0.0.1:6005,http://127.0.0.1:6006"
@@ -58,7 +62,11 @@ def test_two_instances_on_consecutive_ports_behind_one_redis_lock_store():
     assert env["ACTION_SERVER_SANIC_WORKERS"] == "3"
     endpoints = read_endpoints(env)
     lock_store = endpoints.lock_store
-    assert (lock_store.type, lock_store.url, lock_store.kwargs["port"]) == ("redis", "127.0.0.1", "7000")
+    assert (lock_store.type, lock_store.url, lock_store.kwargs["port"]) == (
+        REDIS_LOCK_STORE, "127.0.0.1", "7000")
+    built = LockStore.create(lock_store)  # Rasa's RedisLockStore, as bot/rasa/lock_store.py changes it
+    assert isinstance(built, TolerantLockStore) and isinstance(built, RedisLockStore)
+    assert built.red.connection_pool.connection_kwargs["port"] == 7000
     # Rasa would run SANIC_WORKERS > 1 with this lock store (it runs 1 with the in-memory one).
     assert number_of_sanic_workers(lock_store) == 1
     with patch.dict(os.environ, {"SANIC_WORKERS": "2"}):
@@ -130,3 +138,38 @@ def test_a_crashed_child_is_started_again_after_the_backoff_and_logged():
 def read_endpoints(env: dict[str, str]):
     with patch.dict(os.environ, env, clear=True):
         return AvailableEndpoints.read_endpoints(str(PROJECT_ROOT / "endpoints.yml"))
+
+
+def test_a_periodic_job_runs_when_due_one_run_at_a_time_and_stops_with_the_children():
+    """A real command; the supervisor's clock is the test's."""
+    now = [100.0]
+    lines: list[str] = []
+    job = Periodic("sleeper", [sys.executable, "-c", "import time; time.sleep(60)"], every=50,
+                   next_at=110.0)
+    supervisor = Supervisor([], dict(os.environ), clock=lambda: now[0], log=lines.append, jobs=[job])
+    try:
+        supervisor.tick()
+        assert job.process is None  # not due yet
+        now[0] = 110
+        supervisor.tick()
+        first = job.process
+        assert first is not None and first.poll() is None and job.next_at == 160
+        now[0] = 170
+        supervisor.tick()
+        assert job.process is first  # still running: the next run waits for it
+        first.kill()
+        first.wait()
+        supervisor.tick()  # it ended (a failure is logged), and the next was due: it starts
+        assert lines == ["sleeper failed with signal SIGKILL (exit code -9); next run in 0 s"]
+        assert job.process is not first and job.next_at == 220
+    finally:
+        supervisor.stop_all()
+    assert job.process.poll() is not None
+
+
+def test_the_trackers_are_pruned_soon_after_the_start_then_every_period():
+    job = tracker_pruning(86400, now=1000.0)
+    assert job.command[-3:] == ["trackers", "prune", "--quiet"]
+    assert (job.next_at, job.every) == (1000.0 + FIRST_RUN_SECONDS, 86400)
+    assert tracker_pruning(60, now=1000.0).next_at == 1060.0
+    assert Settings.from_env({"TRACKER_PRUNE_EVERY_SECONDS": "0"}).tracker_prune_every == 0  # off

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import AsyncExitStack
 
 from aiohttp import web
 
@@ -13,6 +14,7 @@ from bot.gateway.keys import BACKLOG, CHAT_RATE, CONVERSATIONS, LOCKS, RASA, RES
 from bot.gateway.live.agent_feed import handoff_changed, message_added
 from bot.gateway.live.borrower_feed import borrower_channel, bot_said
 from bot.gateway.live.socket import stream
+from bot.gateway.locks import LockUnavailable
 from bot.gateway.outbound import ChatMessage, in_script, rendered, replies_from_rasa
 from bot.gateway.rasa_client import BotUnavailable
 from bot.gateway.rate_limit import retry_after
@@ -34,6 +36,13 @@ BUSY = (
     "in order, when you next write, in {wait} or later"
 )
 BUSY_RETRY_SECONDS = 5  # about what a full backlog takes to drain at one Rasa's pace
+# Redis down (the conversation's shared lock, Rasa's lock store) (503): kept likewise, and sent
+# to the bot, in order, with the borrower's next message once Redis is back.
+LOCKS_DOWN = (
+    "the assistant is temporarily unavailable; your message is kept (do not send it again) and "
+    "will be answered, in order, when you next write, in {wait} or later"
+)
+LOCKS_DOWN_RETRY_SECONDS = 5  # the supervisor starts a crashed redis-server again within seconds
 
 
 async def post_chat(request: web.Request) -> web.Response:
@@ -49,7 +58,9 @@ async def post_chat(request: web.Request) -> web.Response:
         finally:
             app[BACKLOG].leave()
     else:
-        status, replies = await _keep_for_later(app, conversation, text)
+        logger.info("backlog full (%d in flight): a message of conversation %s waits for the next",
+                    app[BACKLOG].depth, conversation.id)
+        status, replies = await _keep_for_later(app, conversation, text, _busy(conversation))
     return web.json_response({
         "conversation_id": conversation.id,
         "status": status,
@@ -62,8 +73,12 @@ async def _converse(
 ) -> tuple[str, list[ChatMessage]]:
     """Keeps the message and has it answered: by the bot (with any left undelivered before
     it) or, in a handoff, by a person; the status, and the replies for the borrower now."""
-    # One message at a time per conversation: Rasa sees them, and answers them, in order.
-    async with app[LOCKS](("conversation", conversation.id)):
+    async with AsyncExitStack() as held:
+        # One message at a time per conversation: Rasa sees them, and answers them, in order.
+        try:
+            await held.enter_async_context(app[LOCKS](("conversation", conversation.id)))
+        except LockUnavailable as error:  # nobody may deliver without it: kept for later
+            return await _keep_while_locks_down(app, conversation, borrower_id, text, error)
         received = await app[CONVERSATIONS].add_borrower_message(conversation.id, text)
         try:
             if received.status == "handoff":  # a person answers: the bot stays out of it
@@ -87,22 +102,41 @@ async def _within_rate(app: web.Application, borrower_id: str) -> None:
 
 
 async def _keep_for_later(
-    app: web.Application, conversation: ConversationRef, text: str
+    app: web.Application, conversation: ConversationRef, text: str, refusal: ApiError
 ) -> tuple[str, list[ChatMessage]]:
-    """The backlog is full: the message is kept undelivered, a fast 503 says so, and the bot
-    gets it, in order, with the conversation's next message (`_deliver_pending`). In a handoff
-    it goes to the agents as usual: no Rasa, nothing to hold back.
+    """The bot cannot have the message now (the backlog is full, or the conversation's lock
+    cannot be taken): it is kept undelivered, `refusal` (a fast 503) says so, and the bot gets
+    it, in order, with the conversation's next message (`_deliver_pending`). In a handoff it
+    goes to the agents as usual: no Rasa, nothing to hold back.
 
-    Without the conversation's lock: waiting for it is waiting for Rasa. Its holder, if any,
-    delivers it now or leaves it for the next message; delivering happens only under the lock,
-    so never twice."""
+    Without the conversation's lock: waiting for it is waiting for Rasa (or for Redis). Its
+    holder, if any, delivers it now or leaves it for the next message; delivering happens only
+    under the lock, so never twice."""
     received = await app[CONVERSATIONS].add_borrower_message(conversation.id, text)
     if received.status == "handoff":
         return received.status, await _to_agent(app, conversation, received)
-    logger.info("backlog full (%d in flight): a message of conversation %s is kept for later",
-                   app[BACKLOG].depth, conversation.id)
-    raise ApiError(503, BUSY.format(wait=_seconds(BUSY_RETRY_SECONDS)),
-                   headers={"Retry-After": str(BUSY_RETRY_SECONDS)}, conversation_id=conversation.id)
+    raise refusal
+
+
+async def _keep_while_locks_down(app: web.Application, conversation: ConversationRef,
+                                 borrower_id: str, text: str,
+                                 error: LockUnavailable) -> tuple[str, list[ChatMessage]]:
+    try:
+        return await _keep_for_later(app, conversation, text, _locks_down(conversation))
+    except ApiError:  # kept for the bot: audited as any message the bot could not have now
+        await _audit_unavailable(app, conversation, borrower_id, error)
+        raise
+
+
+def _busy(conversation: ConversationRef) -> ApiError:
+    return ApiError(503, BUSY.format(wait=_seconds(BUSY_RETRY_SECONDS)),
+                    headers={"Retry-After": str(BUSY_RETRY_SECONDS)}, conversation_id=conversation.id)
+
+
+def _locks_down(conversation: ConversationRef) -> ApiError:
+    return ApiError(503, LOCKS_DOWN.format(wait=_seconds(LOCKS_DOWN_RETRY_SECONDS)),
+                    headers={"Retry-After": str(LOCKS_DOWN_RETRY_SECONDS)},
+                    conversation_id=conversation.id)
 
 
 def _seconds(count: int) -> str:
@@ -128,7 +162,16 @@ async def chat_socket(request: web.Request) -> web.WebSocketResponse:
 
 async def current_conversation(app: web.Application, borrower_id: str) -> ConversationRef:
     # Per borrower: two first requests at once must not start two conversations.
-    async with app[LOCKS](("borrower", borrower_id)):
+    key = ("borrower", borrower_id)
+    try:
+        async with app[LOCKS](key):
+            return await app[CONVERSATIONS].current(borrower_id)
+    except LockUnavailable:
+        pass
+    # Redis is down. Most often the conversation exists and is only read; starting one, this
+    # process's lock still keeps its own requests apart (only a first message sent to two
+    # gateways at the same moment could start two), and the message is kept, not refused.
+    async with app[LOCKS].within_process(key):
         return await app[CONVERSATIONS].current(borrower_id)
 
 
@@ -171,7 +214,8 @@ async def _to_agent(
 
 
 async def _audit_unavailable(
-    app: web.Application, conversation: ConversationRef, borrower_id: str, error: BotUnavailable
+    app: web.Application, conversation: ConversationRef, borrower_id: str,
+    error: BotUnavailable | LockUnavailable,
 ) -> None:
     logger.warning("bot unavailable for conversation %s: %s", conversation.id, error)
     await app[CONVERSATIONS].audit(

@@ -1,7 +1,7 @@
 """`python -m bot evaluate` (`make evaluate`): how well the trained model understands borrowers.
 
 It measures, each against its target (issue 10):
-- intent accuracy per language on the held-out split (tests/nlu/heldout_*.yml);
+- intent accuracy per language, and per intent, on the held-out split (tests/nlu/heldout_*.yml);
 - on the real-source sets (tests/nlu/real/{zh,en}.yml), per language: in-scope intent accuracy
   (nlu_fallback is wrong there), accuracy per intent, the most frequent confusions, and the share of
   hard negatives kept out (out_of_scope or nlu_fallback) with what the others were taken for;
@@ -18,6 +18,8 @@ model's aside to previous.figures.json. Each figure is printed beside the previo
 given with --compare, else models/previous.figures.json, else the committed baseline
 tests/nlu/baseline_figures.json), followed by the examples that became right or wrong.
 Exit code 0 when every target is met, 3 when one is missed, 1 without a model.
+`make evaluate` runs it through the model registry (bot/training/models/compare.py): the
+candidate beside the model in service, each model's figures kept in its sidecar.
 
 Modules: sets (the sets), parsing (the model), judging (right or wrong), stats (counting),
 targets, figures (every figure), record (the figures file), comparison, report, run.

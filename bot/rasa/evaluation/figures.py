@@ -14,6 +14,7 @@ Predictions = dict[str, list[Prediction]]  # set name → its predictions
 EntityJudgements = dict[str, dict[tuple[str, str], tuple[int, int]]]  # set → (entity, lang) → share
 
 HELDOUT = "held-out split: intent accuracy"
+HELDOUT_PER_INTENT = "held-out split: accuracy per intent"
 IN_SCOPE = "real-source sets: in-scope intent accuracy"
 PER_INTENT = "real-source sets: accuracy per intent"
 HARD_NEGATIVES = "real-source sets: hard negatives kept out (out_of_scope or nlu_fallback)"
@@ -21,7 +22,8 @@ DISTRESS = "distress"
 OUT_OF_SCOPE = "out-of-scope sets: false triggers (any intent but out_of_scope or nlu_fallback)"
 ENTITIES = "entity normalisation accuracy"
 PARSE = "parse time per message"
-GROUPS = (HELDOUT, IN_SCOPE, PER_INTENT, HARD_NEGATIVES, DISTRESS, OUT_OF_SCOPE, ENTITIES, PARSE)
+GROUPS = (HELDOUT, HELDOUT_PER_INTENT, IN_SCOPE, PER_INTENT, HARD_NEGATIVES, DISTRESS, OUT_OF_SCOPE,
+          ENTITIES, PARSE)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,16 @@ def heldout_figures(predictions: Predictions) -> list[Figure]:
                                    stats.right(predictions[f"heldout {language}"]),
                                    target=targets.HELDOUT_ACCURACY)
     ]
+
+
+def heldout_per_intent_figures(predictions: Predictions) -> list[Figure]:
+    """What a retrained model gained or lost, intent by intent (issue 15: compare per intent)."""
+    figures = []
+    for language in languages(predictions, "heldout"):
+        for intent, hits_count in stats.per_intent(predictions[f"heldout {language}"]).items():
+            figures += share_figure(f"heldout.{language}.intent.{intent}", HELDOUT_PER_INTENT,
+                                    f"{language} {intent}", hits_count)
+    return figures
 
 
 def in_scope_figures(predictions: Predictions) -> list[Figure]:
@@ -164,7 +176,8 @@ def parse_figures(times_ms: Sequence[float]) -> list[Figure]:
 def all_figures(predictions: Predictions, judged: EntityJudgements,
                 times_ms: Sequence[float]) -> list[Figure]:
     return [
-        *heldout_figures(predictions), *in_scope_figures(predictions), *per_intent_figures(predictions),
+        *heldout_figures(predictions), *heldout_per_intent_figures(predictions),
+        *in_scope_figures(predictions), *per_intent_figures(predictions),
         *hard_negative_figures(predictions), *distress_figures(predictions),
         *out_of_scope_figures(predictions), *entity_figures(judged), *parse_figures(times_ms),
     ]

@@ -65,13 +65,15 @@ def resolved_eval_dir(eval_dir: Path | None) -> Path | None:
     return None
 
 
-def evaluate(model: Path, eval_dir: Path | None = None, compare: Path | None = None) -> int:
+def evaluate(model: Path, eval_dir: Path | None = None, compare: Path | None = None,
+             measured: Record | None = None) -> int:
     """`python -m bot evaluate`: compare defaults to the model's previous.figures.json if there is
-    one, else the committed baseline (tests/nlu/baseline_figures.json)."""
+    one, else the committed baseline (tests/nlu/baseline_figures.json). `measured`: the model's
+    figures already measured (kept in its sidecar, bot/training/models/measured.py)."""
     if not model.exists():
         print(f"no trained model at {model}", file=sys.stderr)
         return 1
-    current = measure(model, resolved_eval_dir(eval_dir))
+    current = measured or measure(model, resolved_eval_dir(eval_dir))
     output = files.figures_path(model)
     files.keep_previous(output, current.model_sha256)
     previous, source = previous_record(model, compare)
