@@ -1,15 +1,26 @@
 """Every URL the gateway answers, in one table: the borrower chat API (CONTRACT §4), the agent
-API (§5) with its console, the supervisors' KPI dashboard and the trainers' review inbox (§10),
-the wallet's payments (§7), the demo chat (added only while it is on: bot/gateway/demo/), and
-the health check; and, for each agent endpoint, the permission its caller's role must grant
-(bot/auth/roles.py), checked before the handler runs."""
+API (§5) with its console, the supervisors' KPI dashboard and the trainers' review inbox (§10)
+with its page, the wallet's payments (§7), the demo chat (added only while it is on:
+bot/gateway/demo/), and the health check; and, for each agent endpoint, the permission its
+caller's role must grant (bot/auth/roles.py), checked before the handler runs."""
 from __future__ import annotations
 
 from aiohttp import web
 
 from bot.auth.roles import Permission
 from bot.gateway import demo, health, metrics, outreach
-from bot.gateway.agent import borrowers, console, dashboard_page, handoffs, kinds, kpis, login, review
+from bot.gateway.agent import (
+    borrowers,
+    console,
+    dashboard_page,
+    handoffs,
+    kinds,
+    kpis,
+    login,
+    review,
+    shared_files,
+    training_page,
+)
 from bot.gateway.agent.auth import requiring
 from bot.gateway.borrower import chat
 from bot.gateway.demo import api as demo_api
@@ -43,6 +54,7 @@ ROUTES = [
     ("GET", "/api/v1/agent/kpis/variants", kpis.get_variants, Permission.KPIS),
     ("GET", REVIEW, review.list_items, Permission.REVIEW),
     ("POST", REVIEW, review.settle_many, Permission.REVIEW),
+    ("GET", REVIEW + "/intents", review.list_intents, Permission.REVIEW),  # before {id}
     ("GET", REVIEW + "/{id}", review.get_item, Permission.REVIEW),
     ("POST", REVIEW + "/{id}", review.settle_one, Permission.REVIEW),
     # the wallet's ledger, with the service token (checked by the handler)
@@ -56,6 +68,12 @@ ROUTES = [
     ("GET", "/agent/dashboard", dashboard_page.page, None),
     ("GET", "/agent/dashboard/", dashboard_page.page, None),
     ("GET", "/agent/dashboard/static/{name}", dashboard_page.static_file, None),
+    # the trainers' review inbox page (the review API behind it checks the role)
+    ("GET", "/agent/training", training_page.page, None),
+    ("GET", "/agent/training/", training_page.page, None),
+    ("GET", "/agent/training/static/{name}", training_page.static_file, None),
+    # the script the agents' pages share
+    ("GET", "/agent/shared/{name}", shared_files.static_file, None),
     # the demo chat (a borrower's view, with the chat API above): only while the demo is on
     ("GET", demo.PREFIX, demo_pages.page, None),
     ("GET", demo.PREFIX + "/", demo_pages.page, None),

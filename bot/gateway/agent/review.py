@@ -1,6 +1,7 @@
 """The review inbox API for trainers and supervisors (CONTRACT §10): list the items, read one,
-settle one or many. The rules are bot/training/'s; this module reads the request, runs them in
-a transaction (masking included: it is work for a thread, not the event loop) and writes JSON.
+settle one or many, and the intents with their names (for the trainers' page). The rules are
+bot/training/'s; this module reads the request, runs them in a transaction (masking included:
+it is work for a thread, not the event loop) and writes JSON.
 
 Every answer's text is masked; the listing's total is in `X-Total-Count`, its body the list
 CONTRACT §10 names. Listing and settling are audited.
@@ -20,7 +21,7 @@ from bot.gateway.errors import ApiError
 from bot.gateway.keys import DATABASE
 from bot.training import inbox, settling
 from bot.training.inbox import Around, ReviewNotFound, ReviewView
-from bot.training.intents import PREDICTABLE_EXTRA, trainable_intents
+from bot.training.intents import PREDICTABLE_EXTRA, named_intents, trainable_intents
 from bot.training.query import DEFAULT_CONTEXT, InboxQuery, InboxQueryError
 
 CONFIDENCE_DIGITS = 4
@@ -36,6 +37,12 @@ async def list_items(request: web.Request) -> web.Response:
     username = (await authenticate_agent(request)).username
     views, total = await request.app[DATABASE].run(_list, asked, intents, username)
     return web.json_response([item_json(view) for view in views], headers={"X-Total-Count": str(total)})
+
+
+async def list_intents(request: web.Request) -> web.Response:
+    """`[{"intent", "en", "zh", "relabel"}]`: what an item may be predicted as, in domain.yml's
+    order, and whether it may be settled as it."""
+    return web.json_response(named_intents())
 
 
 async def get_item(request: web.Request) -> web.Response:

@@ -208,3 +208,16 @@ async def test_an_exported_item_is_not_settled_otherwise(gateway, borrowers, inb
     other = await gateway.post(url, json={"discard": True}, headers=headers("tess"))
     assert other.status == 409
     assert "in the training data already" in (await other.json())["error"]
+
+
+async def test_the_intents_with_their_names_for_the_trainers_page(gateway):
+    answer = await gateway.get(f"{REVIEW}/intents", headers=headers("tess"))
+    assert answer.status == 200
+    body = await answer.json()
+    assert [one["intent"] for one in body] == [*trainable_intents(), "nlu_fallback"]
+    assert body[trainable_intents().index("request_deferral")] == {
+        "intent": "request_deferral", "en": "Asks to pay later", "zh": "申请延期还款", "relabel": True}
+    assert [one["intent"] for one in body if not one["relabel"]] == ["nlu_fallback"]
+    assert (await gateway.get(f"{REVIEW}/intents", headers=headers("sam"))).status == 200
+    refused = await gateway.get(f"{REVIEW}/intents", headers=headers("alice"))
+    assert (refused.status, await refused.json()) == (403, NO_REVIEW)

@@ -106,8 +106,9 @@ def test_the_page_has_nothing_inline_and_its_scripts_are_its_own():
     page = Inline()
     page.feed((DIR / "index.html").read_text(encoding="utf-8"))
     assert page.found == []
-    # Chart.js first: the dashboard's script (deferred too, so in order) draws with it.
-    assert page.scripts == [PREFIX + "chart.umd.js", PREFIX + "dashboard.js"]
+    # Chart.js and the shared helpers first: the dashboard's script (deferred too, so in order)
+    # draws with them.
+    assert page.scripts == [PREFIX + "chart.umd.js", "/agent/shared/ui.js", PREFIX + "dashboard.js"]
 
 
 def test_the_script_never_parses_html_or_writes_a_style():

@@ -232,30 +232,9 @@
   };
 
   const $ = (id) => document.getElementById(id);
+  const { el, fill, translatePage } = window.AgentUi; // ../shared/ui.js
 
   // --- small helpers ---------------------------------------------------------------------
-
-  // createElement with properties; strings among the children become text nodes.
-  function el(tag, props, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === "className") node.className = value;
-      else if (key === "text") node.textContent = String(value);
-      else if (key === "dataset") Object.assign(node.dataset, value);
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value === true ? "" : String(value));
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined || child === false) continue;
-      node.append(typeof child === "string" ? document.createTextNode(child) : child);
-    }
-    return node;
-  }
-
-  function fill(node, ...children) {
-    node.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
-  }
 
   // A label in the chosen language; a template is called with the figures it names.
   function t(key, ...args) {
@@ -703,17 +682,10 @@
     renderTrend();
   }
 
-  // The labels written in the page itself: data-i18n names the text, data-i18n-label the
-  // aria-label.
+  // The labels written in the page itself (data-i18n, data-i18n-label: ../shared/ui.js).
   function renderStaticLabels() {
-    document.documentElement.lang = state.lang === "zh" ? "zh-Hans" : "en";
-    document.documentElement.dataset.lang = state.lang;
+    translatePage(t, state.lang);
     document.title = t("page_title");
-    for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
-    for (const node of document.querySelectorAll("[data-i18n-label]")) node.setAttribute("aria-label", t(node.dataset.i18nLabel));
-    for (const button of document.querySelectorAll("button[data-lang]")) {
-      button.setAttribute("aria-pressed", String(button.dataset.lang === state.lang));
-    }
   }
 
   // --- tables ----------------------------------------------------------------------------

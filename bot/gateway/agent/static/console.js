@@ -29,6 +29,7 @@
   };
   const LANGUAGES = { en: "English", zh: "中文" };
   const ROLES = { agent: "Agent", trainer: "Trainer", supervisor: "Supervisor" };
+  const REVIEWERS = ["trainer", "supervisor"]; // the roles of the review inbox (/agent/training)
 
   const RESYNC_MS = 60000;
 
@@ -57,31 +58,9 @@
   };
 
   const $ = (id) => document.getElementById(id);
+  const { el, fill } = window.AgentUi; // ../shared/ui.js
 
   // --- small helpers ---------------------------------------------------------------------
-
-  // createElement with properties; strings among the children become text nodes.
-  function el(tag, props, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === "className") node.className = value;
-      else if (key === "text") node.textContent = String(value);
-      else if (key === "dataset") Object.assign(node.dataset, value);
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value === true ? "" : String(value));
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined || child === false) continue;
-      node.append(typeof child === "string" ? document.createTextNode(child) : child);
-    }
-    return node;
-  }
-
-  // replaceChildren without the null / false that conditional children leave behind.
-  function fill(node, ...children) {
-    node.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
-  }
 
   function now() {
     return Date.now() + state.clockOffset;
@@ -283,6 +262,8 @@
     state.noAccess = false;
     $("no-access-view").hidden = true;
     $("dashboard-link").hidden = true;
+    $("training-link").hidden = true;
+    $("no-access-training").hidden = true;
     resetCases();
     clearError();
     showLogin(message);
@@ -302,6 +283,8 @@
     const role = state.role ? `The ${roleLabel(state.role).toLowerCase()} role` : "Your role";
     $("no-access-text").textContent = `${role} has no access to cases or to borrowers' accounts `
       + `(the server says: ${message}). Ask a supervisor if you need them.`;
+    // A trainer's work is the review inbox: the way there, not a dead end.
+    $("no-access-training").hidden = !REVIEWERS.includes(state.role);
   }
 
   function roleLabel(role) {
@@ -332,6 +315,7 @@
     $("whorole").hidden = !state.role;
     // The KPI dashboard is a supervisor's; the API behind it checks the role again.
     $("dashboard-link").hidden = state.role !== "supervisor";
+    $("training-link").hidden = !REVIEWERS.includes(state.role);
     $("no-access-view").hidden = true;
     state.noAccess = false;
     renderCase();
