@@ -5,6 +5,7 @@ and what cannot be settled; everything audited. SQLite and the fake Rasa."""
 from __future__ import annotations
 
 import json
+import re
 
 import bcrypt
 import pytest
@@ -68,7 +69,8 @@ async def test_a_trainer_reads_the_open_inbox_without_personal_data(gateway, bor
     assert [(one["from"], one["text"]) for one in wang["context"]["after"]] == [("bot", "您是想延期还款吗？")]
     assert (ann["text"], ann["predicted_intent"], ann["reason"]) == (
         "[name] here, card [card]", "out_of_scope", "fallback")
-    everything = json.dumps(body, ensure_ascii=False)
+    # Everything the trainer reads, but the moments (a time stamp's digits can be "138").
+    everything = re.sub(r"\d{4}-\d\d-\d\dT[\d:.]+\+00:00", "", json.dumps(body, ensure_ascii=False))
     for personal in ("王伟", "王偉", "138", "500", "1,095", "ann", "Ann", "6222", "b-1", "conv-wang"):
         assert personal not in everything
     [listed] = audit_events(borrowers, "agent_listed_review")

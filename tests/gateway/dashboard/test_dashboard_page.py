@@ -10,9 +10,11 @@ import pytest
 
 from bot.gateway.agent import dashboard_page
 from bot.gateway.agent.console import CONSOLE_DIR
+from bot.gateway.agent.shared_files import SHARED_DIR
 
 DIR = dashboard_page.DASHBOARD_DIR
 PREFIX = "/agent/dashboard/static/"
+SHARED = "/agent/shared/"
 
 
 def directives(policy: str) -> dict[str, list[str]]:
@@ -23,9 +25,9 @@ def directives(policy: str) -> dict[str, list[str]]:
     return parsed
 
 
-def code_of(name: str) -> str:
+def code_of(name: str, folder=DIR) -> str:
     """The script without its comments (they may name what the code must not do)."""
-    return re.sub(r"//[^\n]*", "", (DIR / name).read_text(encoding="utf-8"))
+    return re.sub(r"//[^\n]*", "", (folder / name).read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("path", ["/agent/dashboard", "/agent/dashboard/"])
@@ -82,6 +84,7 @@ class Inline(HTMLParser):
         super().__init__()
         self.found: list[str] = []
         self.scripts: list[str] = []
+        self.styles: list[str] = []
         self._in_script = False
 
     def handle_starttag(self, tag, attrs):
@@ -91,7 +94,9 @@ class Inline(HTMLParser):
         if tag == "script":
             self._in_script = True
             self.scripts.append(values.get("src") or "")
-        if tag == "link" and not (values.get("href") or "").startswith(PREFIX):
+        if tag == "link":
+            self.styles.append(values.get("href") or "")
+        if tag == "link" and not (values.get("href") or "").startswith((PREFIX, SHARED)):
             self.found.append(f"a link elsewhere: {attrs}")
 
     def handle_endtag(self, tag):
@@ -108,7 +113,9 @@ def test_the_page_has_nothing_inline_and_its_scripts_are_its_own():
     assert page.found == []
     # Chart.js and the shared helpers first: the dashboard's script (deferred too, so in order)
     # draws with them.
-    assert page.scripts == [PREFIX + "chart.umd.js", "/agent/shared/ui.js", PREFIX + "dashboard.js"]
+    assert page.scripts == [PREFIX + "chart.umd.js", SHARED + "ui.js", SHARED + "session.js",
+                            PREFIX + "dashboard.js"]
+    assert page.styles == [SHARED + "pages.css", PREFIX + "dashboard.css"]  # the page's own may override
 
 
 def test_the_script_never_parses_html_or_writes_a_style():
@@ -119,19 +126,24 @@ def test_the_script_never_parses_html_or_writes_a_style():
 
 
 def test_it_shares_the_consoles_sign_in():
-    # The same sessionStorage keys: a supervisor signed into the console in a tab is signed in here.
+    # The same sessionStorage keys (the shared session.js): a supervisor signed into the console
+    # in a tab is signed in here.
     console = (CONSOLE_DIR / "console.js").read_text(encoding="utf-8")
     keys = re.findall(r'const (\w+_KEY) = ("agentConsole\.\w+");', console)
     assert len(keys) == 3
     for name, value in keys:
-        assert f"const {name} = {value};" in code_of("dashboard.js")
+        assert f"const {name} = {value};" in code_of("session.js", SHARED_DIR)
+    code = code_of("dashboard.js")
+    assert "agentConsole." not in code and "window.AgentSession" in code
+    assert 'view: "dashboard"' in code
 
 
 def test_every_element_and_label_the_script_names_is_there():
     page = (DIR / "index.html").read_text(encoding="utf-8")
     code = code_of("dashboard.js")
+    session = code_of("session.js", SHARED_DIR)  # signing in, the top bar, the no-access view
     ids = set(re.findall(r'\bid="([^"]+)"', page))
-    named = set(re.findall(r'\$\("([^"]+)"\)', code))
+    named = set(re.findall(r'\$\("([^"]+)"\)', code + session)) | {"dashboard-view"}
     boxes = re.search(r"const FIGURE_BOXES = \[([^\]]+)\]", code)
     assert boxes is not None
     named |= set(re.findall(r'"([^"]+)"', boxes.group(1)))
@@ -139,9 +151,10 @@ def test_every_element_and_label_the_script_names_is_there():
     named |= {f"{one}-{part}" for one in series for part in ("chart", "table")}
     assert {"login-form", "no-access-text", "cards", "variants-tables", "trend-kept-chart"} <= named
     assert named - ids == set()
-    # Every label of the page itself has its words in the script, in both languages.
+    # Every label of the page itself has its words in the scripts, in both languages.
+    assert "...Session.TEXT," in code
     labels = set(re.findall(r'data-i18n(?:-label)?="([^"]+)"', page))
-    pairs = re.findall(r'^    (\w+): \[\s*"([^"]+)",\s*"([^"]+)"\],$', code, flags=re.MULTILINE)
+    pairs = re.findall(r'^    (\w+): \[\s*"([^"]+)",\s*"([^"]+)"\],$', code + session, flags=re.MULTILINE)
     assert labels - {key for key, _, _ in pairs} == set()
     assert all(english != chinese for _, english, chinese in pairs)
 

@@ -1,6 +1,7 @@
 """The demo chat's files as the gateway serves them: the page, its one script and one style
-sheet, with the agent console's strict headers; nothing inline, nothing from elsewhere, and a
-script that never parses text as HTML. No browser, no Rasa."""
+sheet (and the agents' pages' shared DOM helper, /agent/shared/ui.js), with the agent console's
+strict headers; nothing inline, nothing from elsewhere, and a script that never parses text as
+HTML. No browser, no Rasa."""
 from __future__ import annotations
 
 import re
@@ -17,6 +18,7 @@ from tests.gateway.console.test_console_page import directives
 PAGE = (pages.STATIC_DIR / pages.PAGE).read_text(encoding="utf-8")
 SCRIPT = (pages.STATIC_DIR / "demo.js").read_text(encoding="utf-8")
 STYLE = (pages.STATIC_DIR / "demo.css").read_text(encoding="utf-8")
+SHARED_UI = "/agent/shared/ui.js"  # el(), shared with the agents' pages: no copy here
 
 
 @pytest.fixture
@@ -72,6 +74,7 @@ class Inline(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.found: list[str] = []
+        self.scripts: list[str] = []
         self._in_script = False
 
     def handle_starttag(self, tag, attrs):
@@ -80,7 +83,9 @@ class Inline(HTMLParser):
             self.found.append(f"<{tag} {sorted(named)}>")
         if tag == "script":
             self._in_script = True
-            if not named.get("src", "").startswith("/demo/static/"):
+            self.scripts.append(named.get("src", ""))
+            # Its own, and the agents' pages' DOM helper (this origin, the same strict policy).
+            if not named.get("src", "").startswith("/demo/static/") and named.get("src") != SHARED_UI:
                 self.found.append(f"a script from elsewhere: {attrs}")
         if tag == "link" and not named.get("href", "").startswith("/demo/static/"):
             self.found.append(f"a link elsewhere: {attrs}")
@@ -101,6 +106,7 @@ def test_the_page_has_nothing_inline_and_nothing_from_elsewhere():
     page = Inline()
     page.feed(PAGE)
     assert page.found == []
+    assert page.scripts == [SHARED_UI, "/demo/static/demo.js"]  # deferred: the helper first
     assert "http" not in STYLE and "@import" not in STYLE and "url(" not in STYLE
 
 

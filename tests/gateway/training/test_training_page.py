@@ -1,7 +1,8 @@
 """The trainers' page as the gateway serves it: the page, its script and style sheet, and the
-script the agents' pages share, with the headers that keep them to this origin; nothing else
-from their folders. Every page loads the shared script before its own, which no longer carries
-a copy of it; the console shows trainers and supervisors the way here. No browser, no Rasa
+scripts and style sheet the agents' pages share, with the headers that keep them to this origin;
+nothing else from their folders. Every page loads the shared script before its own, which no
+longer carries a copy of it (nor, here and on the dashboard, of signing in: session.js); the
+console shows trainers and supervisors the way here. No browser, no Rasa
 (test_training_browser.py drives it in Chromium)."""
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ async def test_the_inbox_behind_it_still_needs_a_token(offline_gateway):
 
 @pytest.mark.parametrize("path, folder", [
     (PREFIX + "training.js", DIR), (PREFIX + "training.css", DIR), (SHARED + "ui.js", SHARED_DIR),
+    (SHARED + "session.js", SHARED_DIR), (SHARED + "pages.css", SHARED_DIR),
 ])
 async def test_the_static_files(offline_gateway, path, folder):
     answer = await offline_gateway.get(path)
@@ -72,6 +74,7 @@ class Page(HTMLParser):
         super().__init__()
         self.found: list[str] = []
         self.scripts: list[str] = []
+        self.styles: list[str] = []
         self._in_script = False
 
     def handle_starttag(self, tag, attrs):
@@ -81,7 +84,9 @@ class Page(HTMLParser):
         if tag == "script":
             self._in_script = True
             self.scripts.append(values.get("src") or "")
-        if tag == "link" and not (values.get("href") or "").startswith(PREFIX):
+        if tag == "link":
+            self.styles.append(values.get("href") or "")
+        if tag == "link" and not (values.get("href") or "").startswith((PREFIX, SHARED)):
             self.found.append(f"a link elsewhere: {attrs}")
 
     def handle_endtag(self, tag):
@@ -102,10 +107,11 @@ def test_the_page_has_nothing_inline_and_its_scripts_are_its_own():
     page = Page()
     page.feed((DIR / "index.html").read_text(encoding="utf-8"))
     assert page.found == []
-    assert page.scripts == [SHARED + "ui.js", PREFIX + "training.js"]
+    assert page.scripts == [SHARED + "ui.js", SHARED + "session.js", PREFIX + "training.js"]
+    assert page.styles == [SHARED + "pages.css", PREFIX + "training.css"]  # the page's own may override
 
 
-@pytest.mark.parametrize("script", [DIR / "training.js", SHARED_DIR / "ui.js"])
+@pytest.mark.parametrize("script", [DIR / "training.js", SHARED_DIR / "ui.js", SHARED_DIR / "session.js"])
 def test_the_scripts_never_parse_html_or_write_a_style(script):
     code = code_of(script)
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
@@ -129,22 +135,31 @@ def test_it_shares_the_consoles_sign_in():
     keys = re.findall(r'const (\w+_KEY) = ("agentConsole\.\w+");', console)
     assert len(keys) == 3
     for name, value in keys:
-        assert f"const {name} = {value};" in code_of(DIR / "training.js")
+        assert f"const {name} = {value};" in code_of(SHARED_DIR / "session.js")
+    for folder, script, view in ((DIR, "training.js", "training"),
+                                 (DASHBOARD_DIR, "dashboard.js", "dashboard")):
+        code = code_of(folder / script)
+        assert "agentConsole." not in code and f'view: "{view}"' in code  # no copy of the sign-in
+        assert not re.search(r"function (showView|showLogin|onLogin|remember|sessionEnded)\(", code)
+        scripts = scripts_of(folder)
+        assert scripts.index(SHARED + "ui.js") < scripts.index(SHARED + "session.js") < len(scripts) - 1
 
 
 def test_every_element_and_label_the_script_names_is_there():
     page = (DIR / "index.html").read_text(encoding="utf-8")
     code = code_of(DIR / "training.js")
+    session = code_of(SHARED_DIR / "session.js")  # signing in, the top bar, the no-access view
     ids = set(re.findall(r'\bid="([^"]+)"', page))
-    named = set(re.findall(r'\$\("([^"]+)"\)', code))
+    named = set(re.findall(r'\$\("([^"]+)"\)', code + session)) | {"training-view"}
     named |= set(re.findall(r'\["\w+", "(f-\w+)"\]', code))  # the filters
     named |= set(re.findall(r'"((?:bulk|settle)-[\w-]+)"', code))
     assert {"login-form", "no-access-text", "rows", "context", "suggestions", "f-language", "f-to",
             "bulk-discard", "settle-relabel"} <= named
     assert named - ids == set()
     # Every label of the page itself has its words in the script, in both languages.
+    assert "...Session.TEXT," in code
     labels = set(re.findall(r'data-i18n(?:-label)?="([^"]+)"', page))
-    pairs = re.findall(r'^    (\w+): \[\s*"([^"]+)",\s*"([^"]+)"\],$', code, flags=re.MULTILINE)
+    pairs = re.findall(r'^    (\w+): \[\s*"([^"]+)",\s*"([^"]+)"\],$', code + session, flags=re.MULTILINE)
     assert labels - {key for key, _, _ in pairs} == set()
     assert all(english != chinese for _, english, chinese in pairs)
 

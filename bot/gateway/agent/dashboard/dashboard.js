@@ -5,17 +5,15 @@
 // Like the console (../static/console.js) every text reaches the page through textContent /
 // createElement, never as HTML, and the page runs under a strict Content-Security-Policy: no
 // inline script or style (Chart.js sizes its canvases through the CSSOM, which CSP allows).
-// The token is the console's, under the same sessionStorage keys, so a supervisor signed into
-// the console in this tab is signed in here too. The server decides who sees the figures: a 403
-// naming the missing permission shows "needs the supervisor role", a 401 signs out.
+// Signing in and out, the token (the console's, so a supervisor signed into the console in this
+// tab is signed in here too), the API's requests and the no-access view are ../shared/session.js:
+// the server decides who sees the figures, a 403 naming the missing permission shows "needs the
+// supervisor role", a 401 signs out.
 // Money stays the API's exact decimal strings: no amount is ever turned into a float.
 "use strict";
 
 (() => {
-  const API = "/api/v1/agent";
-  const TOKEN_KEY = "agentConsole.token"; // the console's keys: one sign-in for both pages
-  const USER_KEY = "agentConsole.username";
-  const ROLE_KEY = "agentConsole.role";
+  const Session = window.AgentSession; // ../shared/session.js
   const LANG_KEY = "agentDashboard.lang";
   const BUCKETS = ["1-30", "31-60", "61-90", "90+"];
   const DEFAULT_DAYS = 30;
@@ -26,34 +24,17 @@
   const DASH = "—"; // a rate with nothing to divide by: not measured, which is not 0%
 
   // Every label in both languages: [English, 中文]; a function takes the figures it names.
+  // Those of signing in and the top bar are the shared ones (Session.TEXT).
   const TEXT = {
+    ...Session.TEXT,
     title: ["Collections · KPI dashboard", "催收 · 指标看板"],
     page_title: ["KPI dashboard", "指标看板"],
-    labels_language: ["Language of the labels", "界面语言"],
-    console: ["Agent console", "坐席工作台"],
-    signed_in_as: ["Signed in as", "已登录："],
-    sign_out: ["Sign out", "退出登录"],
-    signed_out: ["You have signed out.", "您已退出登录。"],
-    dismiss: ["Dismiss message", "关闭提示"],
-    sign_in: ["Sign in", "登录"],
     sign_in_hint: ["The dashboard is for supervisors.", "指标看板供主管使用。"],
-    username: ["Username", "用户名"],
-    password: ["Password", "密码"],
-    enter_credentials: ["Enter your username and password.", "请输入用户名和密码。"],
-    wrong_credentials: ["The username or password is wrong.", "用户名或密码错误。"],
-    could_not_sign_in: ["Could not sign in", "无法登录"],
-    session_ended: ["Your session has ended. Please sign in again.", "登录已过期，请重新登录。"],
     no_access_heading: ["Needs the supervisor role", "需要主管角色"],
     no_access_text: [
       (role, why) => `The dashboard needs the supervisor role; ${role} cannot see the KPIs `
         + `(the server says: ${why}). Ask a supervisor if you need them.`,
       (role, why) => `指标看板需要主管角色；${role}无权查看指标（服务器答复：${why}）。如需查看，请联系主管。`],
-    your_role: ["your role", "您的角色"],
-    the_role: [(name) => `the ${name.toLowerCase()} role`, (name) => `${name}角色`],
-    back_to_console: ["Back to the agent console", "返回坐席工作台"],
-    role_agent: ["Agent", "坐席"],
-    role_trainer: ["Trainer", "训练师"],
-    role_supervisor: ["Supervisor", "主管"],
     from: ["From", "开始日期"],
     to: ["To", "结束日期"],
     group_by: ["Group by", "分组方式"],
@@ -76,9 +57,6 @@
     unit_month: ["months", "月"],
     trend_failed: [(count) => `${count} part(s) of the trend could not be loaded.`,
       (count) => `趋势中有 ${count} 段未能加载。`],
-    unreachable: ["The server cannot be reached. Check the network and refresh.",
-      "无法连接服务器，请检查网络后刷新。"],
-    server_answered: [(status) => `the server answered ${status}`, (status) => `服务器返回 ${status}`],
     could_not_load: ["Could not load the figures", "无法加载指标"],
     could_not_load_variants: ["Could not load the variants", "无法加载版本对比"],
     could_not_download: ["Could not download the CSV", "无法下载 CSV"],
@@ -215,12 +193,7 @@
   };
 
   const state = {
-    token: null,
-    username: null,
-    role: null,
     lang: "en",
-    noAccess: false,
-    noAccessWhy: "", // the server's words, kept to say them again in the other language
     warnedNoCharts: false,
     seq: 0, // each refresh's number: answers to an older one are dropped
     query: null, // what the figures on the page are for
@@ -233,6 +206,7 @@
 
   const $ = (id) => document.getElementById(id);
   const { el, fill, translatePage } = window.AgentUi; // ../shared/ui.js
+  const { showError, clearError } = Session;
 
   // --- small helpers ---------------------------------------------------------------------
 
@@ -361,75 +335,16 @@
     return slices;
   }
 
-  // --- the banner and the status line ----------------------------------------------------
-
-  function showError(message) {
-    $("banner-text").textContent = message;
-    $("banner").hidden = false;
-  }
-
-  function clearError() {
-    $("banner").hidden = true;
-    $("banner-text").textContent = "";
-  }
+  // --- the status line ---------------------------------------------------------------------
 
   function setStatus(message) {
     $("status").textContent = message || "";
   }
 
-  function describe(error, doing) {
-    if (error instanceof ApiFailure && error.status === 0) return t("unreachable");
-    return `${doing}: ${error.message}`;
-  }
-
-  // --- the API ---------------------------------------------------------------------------
-
-  class ApiFailure extends Error {
-    // handled: request() has acted on it already (signed out, or said the role has no access).
-    constructor(status, message, handled = false) {
-      super(message);
-      this.status = status;
-      this.handled = handled;
-    }
-  }
-
-  // The response, once it is a success; a 401 signs out, a 403 naming a permission says so.
-  async function request(method, path, body, accept = "application/json") {
-    const headers = { Accept: accept };
-    if (state.token) headers.Authorization = `Bearer ${state.token}`;
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    let response;
-    try {
-      response = await fetch(API + path, {
-        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-        cache: "no-store", credentials: "omit",
-      });
-    } catch (error) {
-      throw new ApiFailure(0, t("unreachable"));
-    }
-    if (response.ok) return response;
-    const data = await errorBody(response);
-    const message = typeof data.error === "string" ? data.error : t("server_answered", response.status);
-    if (response.status === 401 && path !== "/login") {
-      sessionEnded(t("session_ended"));
-      throw new ApiFailure(401, message, true);
-    }
-    const roleRefused = response.status === 403 && typeof data.missing === "string";
-    if (roleRefused) showNoAccess(message);
-    throw new ApiFailure(response.status, message, roleRefused);
-  }
-
-  async function errorBody(response) {
-    try {
-      const data = await response.json();
-      return data && typeof data === "object" ? data : {};
-    } catch (error) {
-      return {};
-    }
-  }
+  // --- the API: requests with the session's token (../shared/session.js) --------------------
 
   async function getJson(path) {
-    return (await request("GET", path)).json();
+    return (await session.request("GET", path)).json();
   }
 
   function kpiPath(query, format) {
@@ -445,98 +360,23 @@
     return `/kpis/variants?${params}`;
   }
 
-  // --- signing in and out ----------------------------------------------------------------
+  // --- signing in and out: ../shared/session.js, told what is the dashboard's ---------------
 
-  function showView(name) {
-    $("login-view").hidden = name !== "login";
-    $("no-access-view").hidden = name !== "no-access";
-    $("dashboard-view").hidden = name !== "dashboard";
-    $("session-bar").hidden = name === "login";
-  }
-
-  function showLogin(message) {
-    showView("login");
-    const error = $("login-error");
-    error.textContent = message || "";
-    error.hidden = !message;
-    $("login-password").value = "";
-    $("login-username").focus();
-  }
-
-  function loginError(message) {
-    $("login-error").textContent = message;
-    $("login-error").hidden = false;
-  }
-
-  async function onLogin(event) {
-    event.preventDefault();
-    const username = $("login-username").value.trim();
-    const password = $("login-password").value;
-    if (!username || !password) return loginError(t("enter_credentials"));
-    $("login-submit").disabled = true;
-    try {
-      const data = await (await request("POST", "/login", { username, password })).json();
-      remember(data.token, username, typeof data.role === "string" ? data.role : null);
-      $("login-password").value = "";
-      startDashboard();
-    } catch (error) {
-      loginError(error.status === 401 ? t("wrong_credentials") : describe(error, t("could_not_sign_in")));
-    } finally {
-      $("login-submit").disabled = false;
-    }
-  }
-
-  function remember(token, username, role) {
-    Object.assign(state, { token, username, role });
-    sessionStorage.setItem(TOKEN_KEY, token);
-    sessionStorage.setItem(USER_KEY, username);
-    sessionStorage.setItem(ROLE_KEY, role || "");
-  }
-
-  // Signing out here signs out of the console in this tab too: they share the token.
-  function sessionEnded(message) {
-    for (const key of [TOKEN_KEY, USER_KEY, ROLE_KEY]) sessionStorage.removeItem(key);
-    Object.assign(state, { token: null, username: null, role: null, noAccess: false });
-    state.seq += 1; // whatever is on its way is no longer wanted
-    forgetFigures();
-    clearError();
-    showLogin(message);
-  }
-
-  function roleLabel(role) {
-    return TEXT[`role_${role}`] ? t(`role_${role}`) : String(role || "");
-  }
-
-  // The server refused this role the KPIs: say so plainly, once; signing out stays possible.
-  function showNoAccess(why) {
-    if (state.noAccess) return;
-    state.noAccess = true;
-    state.seq += 1;
-    forgetFigures();
-    clearError();
-    setStatus("");
-    state.noAccessWhy = why;
-    renderNoAccess();
-    showView("no-access");
-  }
-
-  function renderNoAccess() {
-    const role = state.role ? t("the_role", roleLabel(state.role)) : t("your_role");
-    $("no-access-text").textContent = t("no_access_text", role, state.noAccessWhy || "");
-  }
-
-  function renderWho() {
-    $("whoami").textContent = state.username || "";
-    $("whorole").textContent = roleLabel(state.role);
-    $("whorole").hidden = !state.role;
-  }
-
-  function startDashboard() {
-    state.noAccess = false;
-    renderWho();
-    showView("dashboard");
-    refresh();
-  }
+  const session = Session.create({
+    view: "dashboard",
+    t,
+    start: refresh,
+    signedOut() {
+      state.seq += 1; // whatever is on its way is no longer wanted
+      forgetFigures();
+    },
+    // The server refused this role the KPIs: nothing of the figures stays, the status says nothing.
+    refused() {
+      state.seq += 1;
+      forgetFigures();
+      setStatus("");
+    },
+  });
 
   // --- loading ---------------------------------------------------------------------------
 
@@ -546,7 +386,7 @@
 
   async function refresh(event) {
     if (event) event.preventDefault();
-    if (!state.token || state.noAccess) return;
+    if (!session.token || session.noAccess) return;
     const query = readControls();
     const seq = ++state.seq;
     clearError();
@@ -583,7 +423,7 @@
   }
 
   function failed(error, doing) {
-    if (!error.handled) showError(describe(error, doing));
+    session.failed(error, doing);
   }
 
   // The trend: one report per slice of the period, a few at a time, drawn as they all arrive.
@@ -636,7 +476,7 @@
     const query = readControls();
     const path = kind === "variants" ? variantsPath(query, "csv") : kpiPath(query, "csv");
     try {
-      const response = await request("GET", path, undefined, "text/csv");
+      const response = await session.request("GET", path, undefined, "text/csv");
       const name = attachmentName(response) || `${kind === "variants" ? "variants" : "kpis"}-${query.from}-${query.to}.csv`;
       saveFile(await response.blob(), name);
     } catch (error) {
@@ -675,8 +515,7 @@
 
   function renderAll() {
     renderStaticLabels();
-    renderWho();
-    if (state.noAccess) renderNoAccess();
+    session.relabel();
     if (state.query) setStatus(t("showing", state.query.from, state.query.to));
     renderFigures();
     renderTrend();
@@ -1144,8 +983,7 @@
   // --- the language ----------------------------------------------------------------------
 
   function setLanguage(lang) {
-    state.lang = lang === "zh" ? "zh" : "en";
-    sessionStorage.setItem(LANG_KEY, state.lang);
+    state.lang = lang;
     renderAll();
   }
 
@@ -1155,27 +993,18 @@
     const period = defaultPeriod();
     $("from").value = period.from;
     $("to").value = period.to;
-    $("login-form").addEventListener("submit", onLogin);
     $("controls").addEventListener("submit", refresh);
-    $("logout").addEventListener("click", () => sessionEnded(t("signed_out")));
-    $("banner-close").addEventListener("click", clearError);
     $("csv-report").addEventListener("click", () => downloadCsv("report"));
     $("csv-variants").addEventListener("click", () => downloadCsv("variants"));
     $("trend-currency").addEventListener("change", (event) => { state.currency = event.target.value; renderTrend(); });
-    for (const button of document.querySelectorAll("button[data-lang]")) {
-      button.addEventListener("click", () => setLanguage(button.dataset.lang));
-    }
+    Session.onLanguageSwitch(LANG_KEY, setLanguage);
     if (typeof window.Chart === "function") {
       window.Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
       window.Chart.defaults.color = colour("muted");
     }
-    state.lang = sessionStorage.getItem(LANG_KEY) === "zh" ? "zh" : "en";
+    state.lang = Session.storedLanguage(LANG_KEY);
     renderStaticLabels();
-    state.token = sessionStorage.getItem(TOKEN_KEY);
-    state.username = sessionStorage.getItem(USER_KEY);
-    state.role = sessionStorage.getItem(ROLE_KEY) || null;
-    if (state.token && state.username) startDashboard();
-    else showLogin();
+    session.begin();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -4,52 +4,34 @@
 // names too (from /review/intents: one definition, bot/training/intents.py).
 //
 // Like the console and the dashboard, every text reaches the page through textContent (the
-// shared el() of ../../shared/ui.js), under a strict Content-Security-Policy, and the token is
-// the console's, under the same sessionStorage keys. The server decides who may review: a 403
-// naming the missing permission says so, a 401 signs out. A settlement that fails changes
+// shared el() of ../shared/ui.js), under a strict Content-Security-Policy. Signing in and out,
+// the token (the console's), the API's requests and the no-access view are ../shared/session.js,
+// as on the dashboard: the server decides who may review, a 403 naming the missing permission
+// says so, a 401 signs out. A settlement that fails changes
 // nothing on the page: the ticks, the message shown and the intent chosen stay, to try again.
 "use strict";
 
 (() => {
-  const { el, fill, pick, translatePage } = window.AgentUi;
-  const API = "/api/v1/agent";
-  const TOKEN_KEY = "agentConsole.token"; // the console's keys: one sign-in for every page
-  const USER_KEY = "agentConsole.username";
-  const ROLE_KEY = "agentConsole.role";
+  const { el, fill, pick, translatePage } = window.AgentUi; // ../shared/ui.js
+  const Session = window.AgentSession; // ../shared/session.js
+  const { showError, clearError } = Session;
   const LANG_KEY = "agentTraining.lang";
   const SUGGESTED_KEYS = ["1", "2", "3"];
   const DASH = "—";
 
   // Every label in both languages: [English, 中文]; a function takes the values it names.
+  // Those of signing in and the top bar are the shared ones (Session.TEXT).
   const TEXT = {
+    ...Session.TEXT,
     title: ["Collections · training: review inbox", "催收 · 模型训练：待审消息"],
     page_title: ["Review inbox", "待审消息"],
-    labels_language: ["Language of the labels", "界面语言"],
-    console: ["Agent console", "坐席工作台"],
     dashboard: ["Dashboard", "指标看板"],
-    signed_in_as: ["Signed in as", "已登录："],
-    sign_out: ["Sign out", "退出登录"],
-    signed_out: ["You have signed out.", "您已退出登录。"],
-    dismiss: ["Dismiss message", "关闭提示"],
-    sign_in: ["Sign in", "登录"],
     sign_in_hint: ["The review inbox is for trainers and supervisors.", "待审消息供训练师和主管使用。"],
-    username: ["Username", "用户名"],
-    password: ["Password", "密码"],
-    enter_credentials: ["Enter your username and password.", "请输入用户名和密码。"],
-    wrong_credentials: ["The username or password is wrong.", "用户名或密码错误。"],
-    could_not_sign_in: ["Could not sign in", "无法登录"],
-    session_ended: ["Your session has ended. Please sign in again.", "登录已过期，请重新登录。"],
     no_access_heading: ["Needs the trainer or supervisor role", "需要训练师或主管角色"],
     no_access_text: [
       (role, why) => `The review inbox needs the trainer or supervisor role; ${role} cannot review `
         + `messages (the server says: ${why}).`,
       (role, why) => `待审消息需要训练师或主管角色；${role}无权审核消息（服务器答复：${why}）。`],
-    your_role: ["your role", "您的角色"],
-    the_role: [(name) => `the ${name.toLowerCase()} role`, (name) => `${name}角色`],
-    back_to_console: ["Back to the agent console", "返回坐席工作台"],
-    role_agent: ["Agent", "坐席"],
-    role_trainer: ["Trainer", "训练师"],
-    role_supervisor: ["Supervisor", "主管"],
     // the filters
     status: ["Status", "状态"],
     status_open: ["Open", "待处理"],
@@ -126,11 +108,9 @@
     settled_one: [(name) => `Settled: ${name}.`, (name) => `已处理：${name}。`],
     settled_many: [(count) => `${count} messages settled.`, (count) => `已处理 ${count} 条消息。`],
     pick_intent_first: ["Choose the intent to relabel as first.", "请先选择要标注的意图。"],
-    unreachable: ["The server cannot be reached. Check the network and refresh.", "无法连接服务器，请检查网络后刷新。"],
     unreachable_not_settled: [
       "The server cannot be reached: nothing was settled. Check the network and try again; your choices are still here.",
       "无法连接服务器：未做任何处理。请检查网络后重试，您的选择仍保留。"],
-    server_answered: [(status) => `the server answered ${status}`, (status) => `服务器返回 ${status}`],
     could_not_load: ["Could not load the inbox", "无法加载待审消息"],
     could_not_load_intents: ["Could not load the intents", "无法加载意图列表"],
     not_settled: [(why) => `Not settled: ${why}`, (why) => `未能处理：${why}`],
@@ -140,12 +120,7 @@
   };
 
   const state = {
-    token: null,
-    username: null,
-    role: null,
     lang: "en",
-    noAccess: false,
-    noAccessWhy: "", // the server's words, kept to say them again in the other language
     intents: [], // [{intent, en, zh, relabel}], from the API
     items: [], // the page of the inbox on screen
     total: 0,
@@ -189,17 +164,7 @@
     return state.intents.some((one) => one.intent === intent && one.relabel);
   }
 
-  // --- the banner and the announcer --------------------------------------------------------
-
-  function showError(message) {
-    $("banner-text").textContent = message;
-    $("banner").hidden = false;
-  }
-
-  function clearError() {
-    $("banner").hidden = true;
-    $("banner-text").textContent = "";
-  }
+  // --- the announcer -----------------------------------------------------------------------
 
   function announce(message) {
     const region = $("announcer");
@@ -208,139 +173,42 @@
   }
 
   function failed(error, doing) {
-    if (error.handled) return;
-    showError(error.status === 0 ? t("unreachable") : `${doing}: ${error.message}`);
+    session.failed(error, doing);
   }
 
-  // --- the API -----------------------------------------------------------------------------
+  // --- the API: requests with the session's token (../shared/session.js) ----------------------
 
-  class ApiFailure extends Error {
-    // handled: request() has acted on it already (signed out, or said the role has no access).
-    constructor(status, message, body = {}, handled = false) {
-      super(message);
-      this.status = status;
-      this.body = body;
-      this.handled = handled;
-    }
-  }
-
-  // { data, headers } once it is a success; a 401 signs out, a 403 naming a permission says so.
+  // { data, headers } once it is a success; a failure is the session's ApiFailure, its body the
+  // server's answer (a 409's ids, a 400's choices).
   async function request(method, path, body) {
-    const headers = { Accept: "application/json" };
-    if (state.token) headers.Authorization = `Bearer ${state.token}`;
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    let response;
-    try {
-      response = await fetch(API + path, {
-        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-        cache: "no-store", credentials: "omit",
-      });
-    } catch (error) {
-      throw new ApiFailure(0, t("unreachable"));
-    }
+    const response = await session.request(method, path, body);
     let data = null;
     try { data = await response.json(); } catch (error) { data = null; }
-    if (response.ok) return { data, headers: response.headers };
-    const details = data && typeof data === "object" ? data : {};
-    const message = typeof details.error === "string" ? details.error : t("server_answered", response.status);
-    if (response.status === 401 && path !== "/login") {
-      sessionEnded(t("session_ended"));
-      throw new ApiFailure(401, message, details, true);
-    }
-    const roleRefused = response.status === 403 && typeof details.missing === "string";
-    if (roleRefused) showNoAccess(message);
-    throw new ApiFailure(response.status, message, details, roleRefused);
+    return { data, headers: response.headers };
   }
 
-  // --- signing in and out ------------------------------------------------------------------
+  // --- signing in and out: ../shared/session.js, told what is the trainers' page's ------------
 
-  function showView(name) {
-    $("login-view").hidden = name !== "login";
-    $("no-access-view").hidden = name !== "no-access";
-    $("training-view").hidden = name !== "training";
-    $("session-bar").hidden = name === "login";
-  }
-
-  function showLogin(message) {
-    showView("login");
-    $("login-error").textContent = message || "";
-    $("login-error").hidden = !message;
-    $("login-password").value = "";
-    $("login-username").focus();
-  }
-
-  function loginError(message) {
-    $("login-error").textContent = message;
-    $("login-error").hidden = false;
-  }
-
-  async function onLogin(event) {
-    event.preventDefault();
-    const username = $("login-username").value.trim();
-    const password = $("login-password").value;
-    if (!username || !password) return loginError(t("enter_credentials"));
-    $("login-submit").disabled = true;
-    try {
-      const { data } = await request("POST", "/login", { username, password });
-      remember(data.token, username, typeof data.role === "string" ? data.role : null);
-      $("login-password").value = "";
-      startTraining();
-    } catch (error) {
-      loginError(error.status === 401 ? t("wrong_credentials")
-        : error.status === 0 ? t("unreachable") : `${t("could_not_sign_in")}: ${error.message}`);
-    } finally {
-      $("login-submit").disabled = false;
-    }
-  }
-
-  function remember(token, username, role) {
-    Object.assign(state, { token, username, role });
-    sessionStorage.setItem(TOKEN_KEY, token);
-    sessionStorage.setItem(USER_KEY, username);
-    sessionStorage.setItem(ROLE_KEY, role || "");
-  }
-
-  // Signing out here signs out of the console in this tab too: they share the token. The
-  // filters stay in the form, for the next sign-in.
-  function sessionEnded(message) {
-    for (const key of [TOKEN_KEY, USER_KEY, ROLE_KEY]) sessionStorage.removeItem(key);
-    Object.assign(state, { token: null, username: null, role: null, noAccess: false, items: [], total: 0,
-      currentId: null, checked: new Set(), query: null });
-    state.seq += 1; // whatever is on its way is no longer wanted
-    clearError();
-    renderInbox();
-    showLogin(message);
-  }
-
-  function roleLabel(role) {
-    return TEXT[`role_${role}`] ? t(`role_${role}`) : String(role || "");
-  }
-
-  function showNoAccess(why) {
-    if (state.noAccess) return;
-    Object.assign(state, { noAccess: true, noAccessWhy: why, items: [], total: 0, currentId: null });
-    state.seq += 1;
-    clearError();
-    renderNoAccess();
-    showView("no-access");
-  }
-
-  function renderNoAccess() {
-    const role = state.role ? t("the_role", roleLabel(state.role)) : t("your_role");
-    $("no-access-text").textContent = t("no_access_text", role, state.noAccessWhy || "");
-  }
-
-  function renderWho() {
-    $("whoami").textContent = state.username || "";
-    $("whorole").textContent = roleLabel(state.role);
-    $("whorole").hidden = !state.role;
-    $("dashboard-link").hidden = state.role !== "supervisor"; // the API behind it checks again
-  }
+  const session = Session.create({
+    view: "training",
+    t,
+    start: startTraining,
+    // The filters stay in the form, for the next sign-in.
+    signedOut() {
+      Object.assign(state, { items: [], total: 0, currentId: null, checked: new Set(), query: null });
+      state.seq += 1; // whatever is on its way is no longer wanted
+      renderInbox();
+    },
+    refused() {
+      Object.assign(state, { items: [], total: 0, currentId: null });
+      state.seq += 1;
+    },
+    renderWho(role) {
+      $("dashboard-link").hidden = role !== "supervisor"; // the API behind it checks again
+    },
+  });
 
   async function startTraining() {
-    state.noAccess = false;
-    renderWho();
-    showView("training");
     await loadIntents();
     await loadPage(0, readFilters());
   }
@@ -371,7 +239,7 @@
 
   // A page of the inbox; when it cannot come, the rows on screen stay as they were.
   async function loadPage(offset, query) {
-    if (!state.token || state.noAccess) return;
+    if (!session.token || session.noAccess) return;
     const seq = ++state.seq;
     $("status").textContent = t("loading");
     try {
@@ -443,7 +311,7 @@
     const intent = discarded ? null : how.out_of_scope ? "out_of_scope" : how.correct ? item.predicted_intent : how.intent;
     const settledHow = Object.keys(how)[0];
     return { ...item, status: "settled", intent, discarded, settled_how: settledHow,
-      settled_by: state.username, settled_at: new Date().toISOString(), exported: false };
+      settled_by: session.username, settled_at: new Date().toISOString(), exported: false };
   }
 
   async function refreshItems(ids) {
@@ -672,11 +540,9 @@
   // --- the language ------------------------------------------------------------------------
 
   function setLanguage(lang) {
-    state.lang = lang === "zh" ? "zh" : "en";
-    sessionStorage.setItem(LANG_KEY, state.lang);
+    state.lang = lang;
     renderLabels();
-    renderWho();
-    if (state.noAccess) renderNoAccess();
+    session.relabel();
     renderIntentChoices();
     renderInbox();
   }
@@ -689,9 +555,6 @@
   // --- start -------------------------------------------------------------------------------
 
   function init() {
-    $("login-form").addEventListener("submit", onLogin);
-    $("logout").addEventListener("click", () => sessionEnded(t("signed_out")));
-    $("banner-close").addEventListener("click", clearError);
     $("filters").addEventListener("submit", (event) => { event.preventDefault(); reload(); });
     $("filters").addEventListener("change", () => reload());
     $("prev").addEventListener("click", () => turnPage(-1));
@@ -706,18 +569,12 @@
     $("settle-discard").addEventListener("click", () => settleCurrent({ discard: true }));
     $("settle-relabel").addEventListener("click", () => relabelWith("relabel-intent", settleCurrent));
     document.addEventListener("keydown", onKey);
-    for (const button of document.querySelectorAll("button[data-lang]")) {
-      button.addEventListener("click", () => setLanguage(button.dataset.lang));
-    }
-    state.lang = sessionStorage.getItem(LANG_KEY) === "zh" ? "zh" : "en";
+    Session.onLanguageSwitch(LANG_KEY, setLanguage);
+    state.lang = Session.storedLanguage(LANG_KEY);
     renderLabels();
     renderIntentChoices();
     renderInbox();
-    state.token = sessionStorage.getItem(TOKEN_KEY);
-    state.username = sessionStorage.getItem(USER_KEY);
-    state.role = sessionStorage.getItem(ROLE_KEY) || null;
-    if (state.token && state.username) startTraining();
-    else showLogin();
+    session.begin();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

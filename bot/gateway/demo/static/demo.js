@@ -11,8 +11,9 @@
 // also pushes its replies over the socket) nor missed (while the socket was down). A live event
 // is shown at once, before the history that confirms it.
 //
-// Every text from the server reaches the page through textContent / createElement, never
-// innerHTML, and the page is served with a strict Content-Security-Policy.
+// Every text from the server reaches the page through textContent / createElement (el(), from
+// the agents' pages' /agent/shared/ui.js, loaded first), never innerHTML, and the page is served
+// with a strict Content-Security-Policy.
 "use strict";
 
 (() => {
@@ -112,26 +113,9 @@
   };
 
   const $ = (id) => document.getElementById(id);
+  const { el } = window.AgentUi; // the agents' pages' helper (/agent/shared/ui.js)
 
   // --- small helpers ---------------------------------------------------------------------
-
-  // createElement with properties; strings among the children become text nodes.
-  function el(tag, props, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === "className") node.className = value;
-      else if (key === "text") node.textContent = String(value);
-      else if (key === "dataset") Object.assign(node.dataset, value);
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value === true ? "" : String(value));
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined || child === false) continue;
-      node.append(typeof child === "string" ? document.createTextNode(child) : child);
-    }
-    return node;
-  }
 
   function words() {
     return TEXT[state.borrower && state.borrower.language === "zh" ? "zh" : "en"];
