@@ -67,7 +67,7 @@ class Stack:
         commands = {
             "actions": [rasa, "run", "actions", "--actions", "actions",
                         "--port", str(self.ports["actions"])],
-            "rasa": rasa_server(sys.executable, [
+            "rasa": rasa_server([
                 "run", "--model", str(self.model), "--enable-api", f"--auth-token={self.rasa_token}",
                 "--interface", "127.0.0.1", "--port", str(self.ports["rasa"]), "--credentials",
                 "credentials.yml", "--endpoints", "endpoints.yml"]),

@@ -32,6 +32,8 @@ from bot.kpis.period import Period
 BUCKETS = ("1-30", "31-60", "61-90", "90+")
 CURRENT = "current"
 ZERO = Decimal(0)
+# A bill not paid in full now, as the partial index ix_bills_unpaid says it (so that it is used).
+OPEN_NOW = Bill.principal + Bill.interest + Bill.late_fee > Bill.paid
 
 
 @dataclass(frozen=True)
@@ -112,12 +114,11 @@ def _unpaid_at(moment: datetime, day: date, until: datetime, units: Units) -> Su
     bills paid in full before `moment` — most of them — are never read."""
     since = _paid_since(moment, day, until, units)
     charged = units.column(Bill.principal) + units.column(Bill.interest) + units.column(Bill.late_fee)
-    open_now = Bill.principal + Bill.interest + Bill.late_fee > Bill.paid  # as the index says it
     owed_now = charged - units.column(Bill.paid)
     still_open = (select(Bill.id.label("bill_id"), Bill.loan_id, Bill.due_date,
                          (owed_now + func.coalesce(since.c.amount, 0)).label("unpaid"),
                          func.coalesce(since.c.within, 0).label("recovered"))
-                  .outerjoin(since, since.c.bill_id == Bill.id).where(Bill.due_date < day, open_now))
+                  .outerjoin(since, since.c.bill_id == Bill.id).where(Bill.due_date < day, OPEN_NOW))
     paid_off_since = select(since.c.bill_id, since.c.loan_id, since.c.due_date, since.c.amount,
                             since.c.within).where(~since.c.open_now)
     return union_all(still_open, paid_off_since).subquery()
@@ -129,7 +130,7 @@ def _paid_since(moment: datetime, day: date, until: datetime, units: Units) -> C
     before `until`. A common table expression: PostgreSQL works it out once for both parts of
     `_unpaid_at`, and reads each bill paid toward with it rather than scanning the bills again."""
     amount = units.column(PaymentAllocation.amount)
-    open_now = (Bill.principal + Bill.interest + Bill.late_fee > Bill.paid).label("open_now")
+    open_now = OPEN_NOW.label("open_now")
     return (select(PaymentAllocation.bill_id, Bill.loan_id, Bill.due_date, open_now,
                    func.sum(amount).label("amount"),
                    func.sum(case((PaymentAllocation.paid_at < until, amount), else_=0)).label("within"))

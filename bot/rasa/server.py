@@ -10,9 +10,9 @@ import sys
 from collections.abc import Sequence
 
 
-def command(python: str, arguments: Sequence[str]) -> list[str]:
-    """The command that runs `rasa <arguments>` with the patches."""
-    return [python, "-m", "bot.rasa.server", *arguments]
+def command(arguments: Sequence[str]) -> list[str]:
+    """The command that runs `rasa <arguments>` with the patches, on this Python."""
+    return [sys.executable, "-m", "bot.rasa.server", *arguments]
 
 
 def main(arguments: Sequence[str]) -> None:

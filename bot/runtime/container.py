@@ -74,7 +74,7 @@ def _rasa(env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
         raise ContainerError(f"no model at {MODEL}: the image trains it (`make model`), or mount one")
     settings = Settings.from_env(env)
     env.update(rasa_store_environment(settings.database_url, env.get("REDIS_URL") or None, env))
-    return rasa_server_command(sys.executable, [
+    return rasa_server_command([
         "run", "--model", str(MODEL), "--enable-api",
         f"--auth-token={token}", "--interface", "0.0.0.0",  # noqa: S104 - likewise
         "--port", str(RASA_PORT), "--credentials", "credentials.yml",

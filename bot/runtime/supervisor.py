@@ -25,7 +25,7 @@ from pathlib import Path
 from types import FrameType
 
 from bot.arrangements.policy import PolicyError, load_policy
-from bot.rasa.server import command as rasa_server_command
+from bot.rasa.server import command as rasa_server
 from bot.runtime import rasa_api
 from bot.runtime.periodic import Periodic, tracker_pruning
 from bot.runtime.restarts import Backoff, RestartCount, describe_exit
@@ -60,10 +60,6 @@ def commands(settings: Settings, model: Path, topology: Topology | None = None) 
             "--endpoints", "endpoints.yml"])
     started["gateway"] = [sys.executable, "-m", "bot", "gateway"]
     return started
-
-
-def rasa_server(arguments: list[str]) -> list[str]:
-    return rasa_server_command(sys.executable, arguments)
 
 
 def redis_command(port: int, directory: str) -> list[str]:

@@ -71,7 +71,13 @@ def with_examples(source: str, new: Mapping[str, Sequence[str]], name: str = "fi
 
 def examples_of(path: Path) -> list[tuple[str, str]]:
     """(intent, example) for each example of the file, in order."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return examples_in(path.read_text(encoding="utf-8"))
+
+
+def examples_in(source: str) -> list[tuple[str, str]]:
+    """(intent, example) for each example of a Rasa NLU file's text, in order: the `- ` lines
+    of its intents' `examples: |` blocks (other blocks, synonyms and lookups, have none)."""
+    document = yaml.safe_load(source) or {}
     blocks = [block for block in document.get("nlu") or [] if isinstance(block, dict) and "intent" in block]
     return [(str(block["intent"]), text) for block in blocks for text in _examples(block.get("examples"))]
 
@@ -93,9 +99,8 @@ def _check(source: str, written: str, new: Mapping[str, Sequence[str]], name: st
     if any(tag not in ("equal", "insert") for tag, *_ in changes):
         raise NluFileError(f"{name}: adding the examples would change other lines; nothing written")
     read: dict[str, set[str]] = {}
-    for block in (yaml.safe_load(written) or {}).get("nlu") or []:
-        if isinstance(block, dict) and "intent" in block:
-            read.setdefault(str(block["intent"]), set()).update(_examples(block.get("examples")))
+    for intent, text in examples_in(written):
+        read.setdefault(intent, set()).add(text)
     lost = [text for intent, texts in new.items() for text in texts if text not in read.get(intent, set())]
     if lost:
         raise NluFileError(f"{name}: {', '.join(map(repr, lost))} would not be read back; nothing written")

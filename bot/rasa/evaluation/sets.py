@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from bot.runtime.settings import PROJECT_ROOT
+from bot.training.nlu_files import examples_of
 
 NLU_SETS = PROJECT_ROOT / "tests/nlu"
 HELDOUT = {"zh": NLU_SETS / "heldout_zh.yml", "en": NLU_SETS / "heldout_en.yml"}
@@ -45,14 +46,7 @@ def heldout_set(language: str) -> EvaluationSet:
 
 def nlu_examples(path: Path) -> list[Example]:
     """The examples of a Rasa NLU file (`- intent:` blocks with `examples: |`)."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    examples = []
-    for block in document.get("nlu", []):
-        for line in str(block.get("examples", "")).splitlines():
-            text = line.strip()
-            if text.startswith("- "):
-                examples.append(Example(text[2:].strip(), block["intent"]))
-    return examples
+    return [Example(text, intent) for intent, text in examples_of(path)]
 
 
 def real_set(language: str) -> EvaluationSet:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,9 +64,7 @@ BORROWERS = (
 def console_stack(postgres_server, tmp_path_factory):
     if not TEST_MODEL.exists():
         pytest.fail(f"no test model at {TEST_MODEL}: run `make test-model`")
-    if chromium_path() is None:
-        pytest.fail("no Chromium at /usr/bin/chromium: `apt-get install chromium` "
-                    "(or set CHROMIUM)", pytrace=False)
+    require_chromium()
     url = postgres_server.create_database()
     database = Database(url)
     database.upgrade()
@@ -152,13 +152,29 @@ class Console:
 @pytest.fixture
 async def console(console_stack, browser):
     """A fresh tab on the console, signed out."""
-    context = await browser.new_context(viewport=VIEWPORT)
+    async with open_tab(browser, f"{console_stack.gateway}/agent", viewport=VIEWPORT) as tab:
+        yield tab
+
+
+def require_chromium() -> None:
+    if chromium_path() is None:
+        pytest.fail("no Chromium at /usr/bin/chromium: `apt-get install chromium` "
+                    "(or set CHROMIUM)", pytrace=False)
+
+
+@asynccontextmanager
+async def open_tab(browser: Any, url: str, **context_options: Any) -> AsyncIterator[Console]:
+    """A fresh tab (a browser context of its own, made with `context_options`) on `url`, noting
+    script errors and what the Content-Security-Policy blocked."""
+    context = await browser.new_context(**context_options)
     tab = Console(await context.new_page())
     tab.page.on("pageerror", lambda error: tab.problems.append(f"script error: {error}"))
     tab.page.on("console", tab.note)
-    await tab.page.goto(f"{console_stack.gateway}/agent")
-    yield tab
-    await context.close()
+    await tab.page.goto(url)
+    try:
+        yield tab
+    finally:
+        await context.close()
 
 
 async def sign_in(page, username: str = AGENT, password: str = PASSWORD) -> None:

@@ -18,10 +18,10 @@ from bot.auth.agents import add_agent
 from bot.db import Database
 from tests.gateway.console.conftest import (  # noqa: F401 - fixtures, shared
     VIEWPORT,
-    Console,
     browser,
-    chromium_path,
     http,
+    open_tab,
+    require_chromium,
 )
 from tests.kpis import portfolio
 from tests.stack import STARTUP_SECONDS, Stack, _answers
@@ -84,9 +84,7 @@ def load_portfolio(database: Database) -> None:
 
 @pytest.fixture(scope="module")
 def dashboard_gateway(postgres_server, tmp_path_factory):
-    if chromium_path() is None:
-        pytest.fail("no Chromium at /usr/bin/chromium: `apt-get install chromium` "
-                    "(or set CHROMIUM)", pytrace=False)
+    require_chromium()
     url = postgres_server.create_database()
     database = Database(url)
     database.upgrade()
@@ -101,13 +99,9 @@ def dashboard_gateway(postgres_server, tmp_path_factory):
 @pytest.fixture
 async def dashboard(dashboard_gateway, browser):  # noqa: F811 - the shared fixture, by name
     """A fresh tab on the dashboard, signed out, with what went wrong in it."""
-    context = await browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="en-US")
-    tab = Console(await context.new_page())
-    tab.page.on("pageerror", lambda error: tab.problems.append(f"script error: {error}"))
-    tab.page.on("console", tab.note)
-    await tab.page.goto(f"{dashboard_gateway.gateway}/agent/dashboard")
-    yield tab
-    await context.close()
+    async with open_tab(browser, f"{dashboard_gateway.gateway}/agent/dashboard", viewport=VIEWPORT,
+                        accept_downloads=True, locale="en-US") as tab:
+        yield tab
 
 
 class KpiApi:

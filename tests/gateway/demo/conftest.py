@@ -18,10 +18,10 @@ from bot.db import Database
 from bot.loans.demo import demo_borrowers
 from bot.loans.fixtures import load_fixture
 from tests.gateway.console.conftest import (  # noqa: F401 - fixtures, shared
-    Console,
     browser,
-    chromium_path,
     http,
+    open_tab,
+    require_chromium,
 )
 from tests.stack import TEST_MODEL, Stack
 
@@ -42,9 +42,7 @@ class DemoStack(Stack):
 def demo_stack(postgres_server, tmp_path_factory):
     if not TEST_MODEL.exists():
         pytest.fail(f"no test model at {TEST_MODEL}: run `make test-model`")
-    if chromium_path() is None:
-        pytest.fail("no Chromium at /usr/bin/chromium: `apt-get install chromium` "
-                    "(or set CHROMIUM)", pytrace=False)
+    require_chromium()
     url = postgres_server.create_database()
     database = Database(url)
     database.upgrade()
@@ -61,13 +59,9 @@ def demo_stack(postgres_server, tmp_path_factory):
 @pytest.fixture
 async def phone(demo_stack, browser):  # noqa: F811 - the shared fixture, by name
     """A fresh phone-sized tab on the demo page, with what went wrong in it."""
-    context = await browser.new_context(viewport=PHONE, has_touch=True, locale="en-US")
-    tab = Console(await context.new_page())
-    tab.page.on("pageerror", lambda error: tab.problems.append(f"script error: {error}"))
-    tab.page.on("console", tab.note)
-    await tab.page.goto(f"{demo_stack.gateway}/demo")
-    yield tab
-    await context.close()
+    async with open_tab(browser, f"{demo_stack.gateway}/demo", viewport=PHONE, has_touch=True,
+                        locale="en-US") as tab:
+        yield tab
 
 
 class Agent:

@@ -17,10 +17,10 @@ from bot.db import Database
 from tests.builders import borrower, load
 from tests.gateway.console.conftest import (  # noqa: F401 - fixtures, shared
     VIEWPORT,
-    Console,
     browser,
-    chromium_path,
     http,
+    open_tab,
+    require_chromium,
 )
 from tests.gateway.dashboard.conftest import Gateway
 from tests.training.support import chat, day, review
@@ -103,9 +103,7 @@ class Inbox:
 
 @pytest.fixture(scope="module")
 def training_gateway(postgres_server, tmp_path_factory):
-    if chromium_path() is None:
-        pytest.fail("no Chromium at /usr/bin/chromium: `apt-get install chromium` "
-                    "(or set CHROMIUM)", pytrace=False)
+    require_chromium()
     url = postgres_server.create_database()
     database = Database(url)
     database.upgrade()
@@ -120,13 +118,9 @@ def training_gateway(postgres_server, tmp_path_factory):
 @pytest.fixture
 async def training(training_gateway, browser):  # noqa: F811 - the shared fixture, by name
     """A fresh tab on the trainers' page, signed out, with what went wrong in it."""
-    context = await browser.new_context(viewport=VIEWPORT, locale="en-US")
-    tab = Console(await context.new_page())
-    tab.page.on("pageerror", lambda error: tab.problems.append(f"script error: {error}"))
-    tab.page.on("console", tab.note)
-    await tab.page.goto(f"{training_gateway.gateway.gateway}/agent/training")
-    yield tab
-    await context.close()
+    async with open_tab(browser, f"{training_gateway.gateway.gateway}/agent/training", viewport=VIEWPORT,
+                        locale="en-US") as tab:
+        yield tab
 
 
 class ReviewApi:
