@@ -200,7 +200,7 @@ class Conversation(Base):
     updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
 
 
-BY_BORROWER = "sender = 'borrower'"
+BY_BORROWER, BY_AGENT = "sender = 'borrower'", "sender = 'agent'"
 
 
 class Message(Base):
@@ -212,7 +212,10 @@ class Message(Base):
                       # KPIs: the conversations borrowers wrote in in a period, from the index alone
                       Index("ix_messages_borrower_created_at", "created_at",
                             postgresql_include=["conversation_id"], postgresql_where=text(BY_BORROWER),
-                            sqlite_where=text(BY_BORROWER)))
+                            sqlite_where=text(BY_BORROWER)),
+                      # KPIs: when a person first wrote after a handoff, from a small index
+                      Index("ix_messages_agent_conversation_created_at", "conversation_id", "created_at",
+                            postgresql_where=text(BY_AGENT), sqlite_where=text(BY_AGENT)))
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     conversation_id = Column(String(64), ForeignKey("conversations.id"), nullable=False)
@@ -280,6 +283,10 @@ class AuditEvent(Base):
     details = Column(JSON, nullable=True)
 
 
+SENT = "status = 'sent'"
+CONTACT_GROUPS = ("segment", "stage", "template")  # what KPIs group a contact's outcomes by
+
+
 class OutreachContact(Base):
     """One message outreach would write (bot/outreach/): one row per borrower, loan, stage and
     day (`key`), so that several schedulers never write it twice. `pending` until delivered
@@ -293,7 +300,12 @@ class OutreachContact(Base):
         Index("ix_outreach_contacts_at", "at"),  # KPIs: contacts of a period
         # KPIs: the borrowers and loans outreach reached in a period, from the index alone
         Index("ix_outreach_contacts_sent_at", "at", postgresql_include=["borrower_id", "loan_id"],
-              postgresql_where=text("status = 'sent'"), sqlite_where=text("status = 'sent'")),
+              postgresql_where=text(SENT), sqlite_where=text(SENT)),
+        # KPIs: each loan's and borrower's first contact in a period (first touch), read in
+        # order from the index alone rather than sorting the period's contacts
+        *(Index(f"ix_outreach_contacts_first_by_{owner}", f"{owner}_id", "at", "id",
+                postgresql_include=list(CONTACT_GROUPS), postgresql_where=text(SENT), sqlite_where=text(SENT))
+          for owner in ("loan", "borrower")),
     )
 
     id = Column(Integer, primary_key=True, autoincrement=True)

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Subquery
 
 from bot.db.models import Arrangement
+from bot.kpis.groups import IN_GROUP, Membership
 from bot.kpis.period import Period
 from bot.kpis.tally import added
 
@@ -32,12 +32,11 @@ class Agreed:
         return self.by_type.get(PROMISE, 0)
 
 
-def agreed_by_group(session: Session, period: Period, loans: Subquery) -> dict[str, Agreed]:
-    rows = session.execute(
-        select(loans.c.grp, Arrangement.type, Arrangement.status, func.count())
-        .join(loans, loans.c.loan_id == Arrangement.loan_id)
-        .where(Arrangement.created_at >= period.start, Arrangement.created_at < period.end)
-        .group_by(loans.c.grp, Arrangement.type, Arrangement.status)).all()
+def agreed_by_group(session: Session, period: Period, loans: Membership) -> dict[str, Agreed]:
+    agreed = (select(loans.group(), Arrangement.type, Arrangement.status, func.count())
+              .where(Arrangement.created_at >= period.start, Arrangement.created_at < period.end))
+    rows = session.execute(loans.joined(agreed, Arrangement.loan_id)
+                           .group_by(IN_GROUP, Arrangement.type, Arrangement.status)).all()
     types: dict[str, Counter[str]] = defaultdict(Counter)
     promises: dict[str, Counter[str]] = defaultdict(Counter)
     for group, kind, status, count in rows:

@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, exists, func, select, union
+from sqlalchemy import and_, case, func, select, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 
 from bot.db.models import Borrower, Conversation, Handoff, Message, OutreachContact
+from bot.kpis.groups import IN_GROUP, Membership
 from bot.kpis.period import Period
 from bot.kpis.tally import added
 
@@ -26,10 +27,24 @@ from bot.kpis.tally import added
 class Answering:
     """How long borrowers handed to a person waited for the person's first message."""
 
-    answered: int = 0
+    waits: tuple[float, ...] = ()  # seconds, of those answered, in order
     unanswered: int = 0
-    median_seconds: float | None = None
-    p90_seconds: float | None = None
+
+    @property
+    def answered(self) -> int:
+        return len(self.waits)
+
+    @property
+    def median_seconds(self) -> float | None:
+        return _quantile(self.waits, 0.5)
+
+    @property
+    def p90_seconds(self) -> float | None:
+        return _quantile(self.waits, 0.9)
+
+    def plus(self, other: Answering) -> Answering:
+        """Both groups' waits (kept, not their quantiles, which do not add up)."""
+        return Answering(tuple(sorted(self.waits + other.waits)), self.unanswered + other.unanswered)
 
 
 @dataclass(frozen=True)
@@ -43,13 +58,13 @@ class Chats:
     opted_out: int = 0
 
     def plus(self, other: Chats) -> Chats:
-        """Both groups' figures but the first-answer times (quantiles do not add up)."""
         return Chats(self.conversations + other.conversations, self.contained + other.contained,
-                     added(self.handoffs, other.handoffs), Answering(), self.reached + other.reached,
+                     added(self.handoffs, other.handoffs), self.first_answer.plus(other.first_answer),
+                     self.reached + other.reached,
                      self.complained + other.complained, self.opted_out + other.opted_out)
 
 
-def chats_by_group(session: Session, period: Period, borrowers: Subquery) -> dict[str, Chats]:
+def chats_by_group(session: Session, period: Period, borrowers: Membership) -> dict[str, Chats]:
     conversations = _conversations(session, period, borrowers)
     handoffs = _handoffs(session, period, borrowers)
     answering = answering_by_group(session, period, borrowers)
@@ -60,38 +75,40 @@ def chats_by_group(session: Session, period: Period, borrowers: Subquery) -> dic
             for group in groups}
 
 
-def _conversations(session: Session, period: Period, borrowers: Subquery) -> dict[str, tuple[int, int]]:
+def _conversations(session: Session, period: Period, borrowers: Membership) -> dict[str, tuple[int, int]]:
     wrote = (select(Message.conversation_id).where(
         Message.sender == "borrower", Message.created_at >= period.start, Message.created_at < period.end)
         .distinct().subquery())
-    handed = exists().where(Handoff.conversation_id == Conversation.id, Handoff.created_at < period.end)
+    # The conversations handed over by the end, once each: joined, not asked of each conversation
+    handed = (select(Handoff.conversation_id).where(Handoff.created_at < period.end).distinct().subquery())
     rows = session.execute(
-        select(borrowers.c.grp, func.count(), func.sum(case((handed, 0), else_=1)))
-        .select_from(wrote).join(Conversation, Conversation.id == wrote.c.conversation_id)
-        .join(borrowers, borrowers.c.borrower_id == Conversation.borrower_id)
-        .group_by(borrowers.c.grp)).all()
+        borrowers.joined(
+            select(borrowers.group(), func.count(),
+                   func.sum(case((handed.c.conversation_id.is_(None), 1), else_=0)))
+            .select_from(wrote).join(Conversation, Conversation.id == wrote.c.conversation_id)
+            .outerjoin(handed, handed.c.conversation_id == wrote.c.conversation_id),
+            Conversation.borrower_id)
+        .group_by(IN_GROUP)).all()
     return {group: (count, int(contained or 0)) for group, count, contained in rows}
 
 
-def _handoffs(session: Session, period: Period, borrowers: Subquery) -> dict[str, Counter[str]]:
+def _handoffs(session: Session, period: Period, borrowers: Membership) -> dict[str, Counter[str]]:
     rows = session.execute(
-        select(borrowers.c.grp, Handoff.reason, func.count())
-        .join(borrowers, borrowers.c.borrower_id == Handoff.borrower_id)
+        borrowers.joined(select(borrowers.group(), Handoff.reason, func.count()), Handoff.borrower_id)
         .where(Handoff.created_at >= period.start, Handoff.created_at < period.end)
-        .group_by(borrowers.c.grp, Handoff.reason)).all()
+        .group_by(IN_GROUP, Handoff.reason)).all()
     found: dict[str, Counter[str]] = defaultdict(Counter)
     for group, reason, count in rows:
         found[group][reason] = count
     return found
 
 
-def answering_by_group(session: Session, period: Period, borrowers: Subquery) -> dict[str, Answering]:
+def answering_by_group(session: Session, period: Period, borrowers: Membership) -> dict[str, Answering]:
     first = (select(func.min(Message.created_at)).where(
         Message.conversation_id == Handoff.conversation_id, Message.sender == "agent",
         Message.created_at >= Handoff.created_at).scalar_subquery())
     rows = session.execute(
-        select(borrowers.c.grp, Handoff.created_at, first)
-        .join(borrowers, borrowers.c.borrower_id == Handoff.borrower_id)
+        borrowers.joined(select(borrowers.group(), Handoff.created_at, first), Handoff.borrower_id)
         .where(Handoff.created_at >= period.start, Handoff.created_at < period.end)).all()
     waits: dict[str, list[float]] = defaultdict(list)
     unanswered: Counter[str] = Counter()
@@ -100,12 +117,11 @@ def answering_by_group(session: Session, period: Period, borrowers: Subquery) ->
             unanswered[group] += 1
         else:
             waits[group].append((answered - opened).total_seconds())
-    return {group: Answering(len(waits[group]), unanswered[group], _quantile(waits[group], 0.5),
-                             _quantile(waits[group], 0.9))
+    return {group: Answering(tuple(sorted(waits[group])), unanswered[group])
             for group in set(waits) | set(unanswered)}
 
 
-def _reached(session: Session, period: Period, borrowers: Subquery) -> dict[str, tuple[int, int, int]]:
+def _reached(session: Session, period: Period, borrowers: Membership) -> dict[str, tuple[int, int, int]]:
     """Per group: the borrowers reached, and of them those who complained and who opted out."""
     reached = _reached_ids(period)
     complained = (select(Handoff.borrower_id).where(
@@ -114,31 +130,33 @@ def _reached(session: Session, period: Period, borrowers: Subquery) -> dict[str,
     did_complain = complained.c.borrower_id.is_not(None)
     opted = and_(Borrower.contact_opt_out_at >= period.start, Borrower.contact_opt_out_at < period.end)
     rows = session.execute(
-        select(borrowers.c.grp, func.count(), func.sum(case((did_complain, 1), else_=0)),
-               func.sum(case((opted, 1), else_=0)))
-        .select_from(reached).join(Borrower, Borrower.id == reached.c.borrower_id)
-        .join(borrowers, borrowers.c.borrower_id == reached.c.borrower_id)
-        .outerjoin(complained, complained.c.borrower_id == reached.c.borrower_id)
-        .group_by(borrowers.c.grp)).all()
+        borrowers.joined(
+            select(borrowers.group(), func.count(), func.sum(case((did_complain, 1), else_=0)),
+                   func.sum(case((opted, 1), else_=0)))
+            .select_from(reached).join(Borrower, Borrower.id == reached.c.borrower_id)
+            .outerjoin(complained, complained.c.borrower_id == reached.c.borrower_id),
+            reached.c.borrower_id)
+        .group_by(IN_GROUP)).all()
     return {group: (count, int(complaints or 0), int(opted_out or 0))
             for group, count, complaints, opted_out in rows}
 
 
 def _reached_ids(period: Period) -> Subquery:
     """The borrowers outreach wrote to or who wrote in the period, each once."""
+    # Each side made distinct first: far fewer rows for the union to tell apart
     contacted = select(OutreachContact.borrower_id.label("borrower_id")).where(
-        OutreachContact.status == "sent", OutreachContact.at >= period.start, OutreachContact.at < period.end)
+        OutreachContact.status == "sent", OutreachContact.at >= period.start, OutreachContact.at < period.end
+    ).distinct()
     wrote = (select(Conversation.borrower_id.label("borrower_id"))
              .join(Message, Message.conversation_id == Conversation.id)
              .where(Message.sender == "borrower", Message.created_at >= period.start,
-                    Message.created_at < period.end))
+                    Message.created_at < period.end).distinct())
     return union(contacted, wrote).subquery()
 
 
-def _quantile(values: list[float], q: float) -> float | None:
-    """The q-quantile by the nearest-rank method (a wait that some borrower actually had)."""
-    if not values:
+def _quantile(ordered: tuple[float, ...], q: float) -> float | None:
+    """The q-quantile of sorted values by the nearest-rank method (a wait some borrower had)."""
+    if not ordered:
         return None
-    ordered = sorted(values)
     rank = max(1, -(-len(ordered) * q // 1))  # ceil(n * q), at least 1
     return ordered[int(rank) - 1]

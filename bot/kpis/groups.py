@@ -13,15 +13,31 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Column, MetaData, String, Table, case, func, insert, literal, select, text
+from sqlalchemy import (
+    Column,
+    MetaData,
+    String,
+    Table,
+    case,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import ColumnElement, Select, Subquery
+from sqlalchemy.sql import ColumnElement, FromClause, Select
 
 from bot.db.models import Borrower, Conversation, Loan, OutreachContact
 from bot.kpis.period import Period
 
 GROUP_BYS = ("segment", "stage", "variant", "language")
 ALL, NOT_CONTACTED = "all", "not contacted"
+# A figure's rows are grouped by the group's output column by name (a constant group, when
+# there is no grouping, cannot be written in GROUP BY itself); a name no table has.
+GROUP_COLUMN = "report_group"
+IN_GROUP = literal_column(GROUP_COLUMN)
 
 
 class GroupError(ValueError):
@@ -41,40 +57,67 @@ def contact_key(group_by: str) -> ColumnElement:
 
 
 @dataclass(frozen=True)
-class Grouping:
-    """Which group each loan and each borrower of a report is counted in."""
+class Membership:
+    """Which group each loan (or each borrower) is in, joined onto a figure's query by its key.
 
-    loans: Subquery  # (loan_id, grp) for every loan
-    borrowers: Subquery  # (borrower_id, grp) for every borrower
+    `table` holds (owner, grp) rows; owners it does not list are in `default` (None: it lists
+    every owner). With no table, everyone is in `default`, and nothing is joined: a report
+    without a grouping reads only the facts it counts."""
+
+    table: FromClause | None
+    default: str | None = None
+
+    def group(self) -> ColumnElement:
+        """The row's group, as a column named so that GROUP BY can name it (IN_GROUP)."""
+        if self.table is None:
+            return literal(self.default).label(GROUP_COLUMN)
+        grp = self.table.c.grp if self.default is None else func.coalesce(self.table.c.grp, self.default)
+        return grp.label(GROUP_COLUMN)
+
+    def joined(self, query: Select, key: ColumnElement) -> Select:
+        """The query with each row's group (`group()`) joined by its owner's `key`."""
+        if self.table is None:
+            return query
+        on = self.table.c.owner == key
+        return query.join(self.table, on) if self.default is None else query.outerjoin(self.table, on)
 
 
 @contextmanager
-def grouping(session: Session, group_by: str | None, period: Period) -> Iterator[Grouping]:
-    """The report's grouping, what it is worked out from (first touches, last scripts) kept in
-    temporary tables for the report's length: every figure joins it, and working it out again
+def loan_groups(session: Session, group_by: str | None, period: Period) -> Iterator[Membership]:
+    """Each loan's group, kept in a temporary table for the report's length where it is worked
+    out (first touches, last scripts): every loan figure joins it, and working it out again
     for each — a window over the period's contacts — was most of a grouped report's time."""
     if group_by is None:
-        yield Grouping(select(Loan.id.label("loan_id"), literal(ALL).label("grp")).subquery(),
-                       select(Borrower.id.label("borrower_id"), literal(ALL).label("grp")).subquery())
+        yield Membership(None, ALL)
     elif group_by == "language":
-        with _kept(session, _latest_scripts()) as scripts:
-            profile = case((Borrower.language == "zh", "hans"), else_="en")
-            script = func.coalesce(scripts.c.grp, profile).label("grp")
-            borrowers = (select(Borrower.id.label("borrower_id"), script)
-                         .outerjoin(scripts, scripts.c.owner == Borrower.id).subquery())
-            loans = (select(Loan.id.label("loan_id"), borrowers.c.grp)
-                     .join(borrowers, borrowers.c.borrower_id == Loan.borrower_id).subquery())
-            yield Grouping(loans, borrowers)
+        with _languages(session) as borrowers:
+            yield Membership(select(Loan.id.label("owner"), borrowers.c.grp)
+                             .join(borrowers, borrowers.c.owner == Loan.borrower_id).subquery())
     else:
-        with _kept(session, _first_touch(OutreachContact.loan_id, group_by, period)) as by_loan, \
-                _kept(session, _first_touch(OutreachContact.borrower_id, group_by, period)) as by_borrower:
-            yield Grouping(_or_not_contacted(Loan.id, "loan_id", by_loan),
-                           _or_not_contacted(Borrower.id, "borrower_id", by_borrower))
+        with _kept(session, _first_touch(OutreachContact.loan_id, group_by, period)) as touched:
+            yield Membership(touched, NOT_CONTACTED)
 
 
-def _or_not_contacted(key: ColumnElement, name: str, touched: Table) -> Subquery:
-    return (select(key.label(name), func.coalesce(touched.c.grp, NOT_CONTACTED).label("grp"))
-            .outerjoin(touched, touched.c.owner == key).subquery())
+@contextmanager
+def borrower_groups(session: Session, group_by: str | None, period: Period) -> Iterator[Membership]:
+    """Each borrower's group, as `loan_groups` keeps it."""
+    if group_by is None:
+        yield Membership(None, ALL)
+    elif group_by == "language":
+        with _languages(session) as borrowers:
+            yield Membership(borrowers)
+    else:
+        with _kept(session, _first_touch(OutreachContact.borrower_id, group_by, period)) as touched:
+            yield Membership(touched, NOT_CONTACTED)
+
+
+@contextmanager
+def _languages(session: Session) -> Iterator[FromClause]:
+    """(owner, grp) for every borrower: the script they last wrote in, else their profile's."""
+    with _kept(session, _latest_scripts()) as scripts:
+        profile = case((Borrower.language == "zh", "hans"), else_="en")
+        yield (select(Borrower.id.label("owner"), func.coalesce(scripts.c.grp, profile).label("grp"))
+               .outerjoin(scripts, scripts.c.owner == Borrower.id).subquery())
 
 
 @contextmanager

@@ -27,6 +27,7 @@ from sqlalchemy.sql.selectable import CTE
 
 from bot.db.models import Bill, Loan, PaymentAllocation
 from bot.kpis.exact import Units
+from bot.kpis.groups import IN_GROUP, Membership
 from bot.kpis.period import Period
 
 BUCKETS = ("1-30", "31-60", "61-90", "90+")
@@ -63,7 +64,7 @@ class Recovery:
     buckets: dict[str, Bucket]
 
 
-def recovery_by_group(session: Session, period: Period, loans: Subquery) -> dict[str, Recovery]:
+def recovery_by_group(session: Session, period: Period, loans: Membership) -> dict[str, Recovery]:
     """Per group: what was overdue at the start and recovered, and how each bucket's loans ended.
 
     One reading of the loans' standing at the start serves all three (it is most of the work):
@@ -73,12 +74,12 @@ def recovery_by_group(session: Session, period: Period, loans: Subquery) -> dict
     start = _standing(period.start, period.first, period.end, units)
     end = _standing(period.end, period.end_day, period.end, units)
     at_start, at_end = _bucket(start.c.oldest, period.first), _bucket(end.c.oldest, period.end_day)
-    rows = session.execute(
-        select(loans.c.grp, Loan.currency, at_start, at_end, func.count(), func.sum(start.c.unpaid),
-               func.sum(start.c.recovered))
-        .select_from(start).join(Loan, Loan.id == start.c.loan_id).join(loans, loans.c.loan_id == Loan.id)
-        .outerjoin(end, end.c.loan_id == start.c.loan_id)
-        .group_by(loans.c.grp, Loan.currency, at_start, at_end)).all()
+    standing = (select(loans.group(), Loan.currency, at_start, at_end, func.count(), func.sum(start.c.unpaid),
+                       func.sum(start.c.recovered))
+                .select_from(start).join(Loan, Loan.id == start.c.loan_id)
+                .outerjoin(end, end.c.loan_id == start.c.loan_id))
+    rows = session.execute(loans.joined(standing, start.c.loan_id)
+                           .group_by(IN_GROUP, Loan.currency, at_start, at_end)).all()
     money: dict[str, dict[str, Money]] = defaultdict(dict)
     counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: {b: [0, 0, 0] for b in BUCKETS})
     for group, currency, began, ended, loans_in, owed, recovered in rows:

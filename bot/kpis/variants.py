@@ -20,6 +20,7 @@ from sqlalchemy.sql import ColumnElement
 
 from bot.db.models import Arrangement, OutreachContact, Payment
 from bot.kpis.analytical import analytical
+from bot.kpis.lanes import side_by_side
 from bot.kpis.period import Period
 from bot.kpis.statistics import Comparison, Interval, compare, wilson
 
@@ -46,23 +47,45 @@ class VariantFigures:
 
 def variant_figures(session: Session, period: Period) -> list[VariantFigures]:
     analytical(session)
+    trials, promised = side_by_side(session, lambda lane: _recovered(lane, period),
+                                    lambda lane: _promised(lane, period))
+    stages: dict[str, dict[str, tuple[int, int, int]]] = defaultdict(dict)
+    for (stage, variant), (count, recovered) in trials.items():
+        stages[stage][variant] = (count, recovered, promised.get((stage, variant), 0))
+    return [figures for stage in sorted(stages) for figures in _stage(stage, stages[stage])]
+
+
+Arm = tuple[str, str]  # (stage, variant)
+ARM = (OutreachContact.stage, OutreachContact.variant)
+
+
+def _recovered(session: Session, period: Period) -> dict[Arm, tuple[int, int]]:
+    """Per arm: the trials, and those followed by a payment on the loan within the window."""
     until = _days_after(session, OutreachContact.at, WINDOW_DAYS)
     paid = exists().where(Payment.loan_id == OutreachContact.loan_id,
                           Payment.paid_at >= OutreachContact.at, Payment.paid_at < until)
-    promised = exists().where(and_(Arrangement.loan_id == OutreachContact.loan_id,
-                                   Arrangement.type == "promise_to_pay",
-                                   Arrangement.created_at >= OutreachContact.at,
-                                   Arrangement.created_at < until))
     rows = session.execute(
-        select(OutreachContact.stage, OutreachContact.variant, func.count(),
-               func.sum(case((paid, 1), else_=0)), func.sum(case((promised, 1), else_=0)))
-        .where(OutreachContact.status == "sent", OutreachContact.at >= period.start,
-               OutreachContact.at < period.end)
-        .group_by(OutreachContact.stage, OutreachContact.variant)).all()
-    stages: dict[str, dict[str, tuple[int, int, int]]] = defaultdict(dict)
-    for stage, variant, trials, recovered, promises in rows:
-        stages[stage][variant] = (trials, int(recovered or 0), int(promises or 0))
-    return [figures for stage in sorted(stages) for figures in _stage(stage, stages[stage])]
+        select(*ARM, func.count(), func.sum(case((paid, 1), else_=0)))
+        .where(_trial(period)).group_by(*ARM)).all()
+    return {(stage, variant): (count, int(recovered or 0)) for stage, variant, count, recovered in rows}
+
+
+def _promised(session: Session, period: Period) -> dict[Arm, int]:
+    """Per arm: the trials followed by a promise to pay on the loan within the window, found
+    from the promises (a few thousand) rather than asked of every contact (hundreds of thousands)."""
+    since = _days_after(session, Arrangement.created_at, -WINDOW_DAYS)
+    followed = (select(OutreachContact.id).join(Arrangement, and_(
+        Arrangement.loan_id == OutreachContact.loan_id, Arrangement.type == "promise_to_pay",
+        OutreachContact.at <= Arrangement.created_at, OutreachContact.at > since))
+        .where(_trial(period)).distinct().subquery())
+    rows = session.execute(
+        select(*ARM, func.count()).join(followed, followed.c.id == OutreachContact.id).group_by(*ARM)).all()
+    return {(stage, variant): count for stage, variant, count in rows}
+
+
+def _trial(period: Period) -> ColumnElement:
+    return and_(OutreachContact.status == "sent", OutreachContact.at >= period.start,
+                OutreachContact.at < period.end)
 
 
 def _stage(stage: str, variants: dict[str, tuple[int, int, int]]) -> list[VariantFigures]:
@@ -81,7 +104,9 @@ def _stage(stage: str, variants: dict[str, tuple[int, int, int]]) -> list[Varian
 
 
 def _days_after(session: Session, moment: ColumnElement, days: int) -> ColumnElement:
-    """`moment` + days, in SQL (SQLite has no interval arithmetic; its stored text compares as time)."""
+    """`moment` + days (or less, with days < 0), in SQL. SQLite has no interval arithmetic:
+    its stored text ("YYYY-MM-DD HH:MM:SS.ffffff") compares as time, so the day is moved to
+    the second and the stored microseconds put back, written as a stored value would be."""
     if session.get_bind().dialect.name == "sqlite":
-        return func.strftime("%Y-%m-%d %H:%M:%f", moment, f"+{days} days")
+        return func.strftime("%Y-%m-%d %H:%M:%S", moment, f"{days:+d} days").concat(func.substr(moment, 20))
     return moment + literal(timedelta(days=days), SqlInterval())

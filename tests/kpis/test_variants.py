@@ -45,3 +45,39 @@ def test_each_variant_against_the_champion(database):
     assert versus.difference == 0.25 and not versus.significant  # 1/4 against 2/4: far too few
     assert versus.needed_per_variant == 58 and versus.more_needed == 54
     assert challenger.recovered.interval.low < 0.5 < challenger.recovered.interval.high
+
+
+def test_a_promise_counts_for_each_contact_in_the_week_before_it(database):
+    """Promises are matched to contacts from the promises' side: a promise counts for every
+    contact of the loan at most 7 days before it, never for one after it or a week earlier."""
+    load(database, borrower("b-p", "P").loan("L-p", "CNY", "100.00", bill(date(2026, 11, 1), "100.00")),
+         borrower("b-q", "Q").loan("L-q", "CNY", "100.00", bill(date(2026, 11, 1), "100.00")))
+    promised = at("2026-11-15")
+    with database.transaction() as session:
+        for day, stage in (("2026-11-08", "D+7"), ("2026-11-09", "D+8"), ("2026-11-14", "D+13"),
+                           ("2026-11-16", "D+15")):
+            contact(session, "b-p", "L-p", stage, "low/low", "champion", "sent", at(day))
+        contact(session, "b-q", "L-q", "D+13", "low/low", "champion", "sent", at("2026-11-14"))
+        session.add(Arrangement(id=str(uuid.uuid4()), loan_id="L-p", type="promise_to_pay", status="active",
+                                terms={}, created_by="bot", created_at=promised))
+    with database.transaction() as session:
+        figures = variant_figures(session, Period.parse("2026-11-01", "2026-11-30"))
+    by_stage = {one.stage: (one.contacts, one.promised.successes) for one in figures}
+    # 11-08 10:00 is exactly a week before the promise: outside; 11-16 is after it
+    assert by_stage == {"D+7": (1, 0), "D+8": (1, 1), "D+13": (2, 1), "D+15": (1, 0)}
+
+
+def test_the_window_ends_to_the_microsecond(database):
+    """A payment a microsecond inside the week counts; one exactly a week later does not (on
+    SQLite too, where the window's end is worked out on stored text)."""
+    sent = at("2026-11-08") + timedelta(microseconds=250_001)
+    load(database, *(borrower(f"b-w{n}", f"W {n}").loan(f"L-w{n}", "CNY", "100.00",
+                                                         bill(date(2026, 11, 1), "100.00")) for n in (1, 2)))
+    with database.transaction() as session:
+        for n, after in ((1, timedelta(days=7, microseconds=-1)), (2, timedelta(days=7))):
+            contact(session, f"b-w{n}", f"L-w{n}", f"D+{n}", "low/low", "champion", "sent", sent)
+            record_payment(session, WalletPayment(f"wp-{n}", f"b-w{n}", f"L-w{n}", Decimal("100.00"), "CNY",
+                                                  sent + after), load_policy(), now=at("2026-12-01"))
+    with database.transaction() as session:
+        figures = variant_figures(session, Period.parse("2026-11-01", "2026-11-30"))
+    assert {one.stage: one.recovered.successes for one in figures} == {"D+1": 1, "D+2": 0}
