@@ -7,11 +7,14 @@ A throwaway PostgreSQL server, the demo portfolio generator (`python -m bot demo
 for the history (or, with --url, a database that has one already: it is upgraded, not
 generated again), then each report as the API computes it (bot/kpis/), timed: the last month,
 quarter and year, without a group and by each grouping, and the variant comparison. Each is
-run twice and the second (warm) time printed beside the first.
+run twice and the second (warm) time printed beside the first. Last, the year's reports as a
+supervisor's browser gets them: `GET /api/v1/agent/kpis` (and `/kpis/variants`) through the
+gateway's application on a loopback port, sign-in check, audit record and JSON included.
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import subprocess
 import sys
@@ -22,14 +25,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
+from bot.auth.agent_tokens import issue_agent_token  # noqa: E402
+
 from bot.db import Database  # noqa: E402
-from bot.db.models import Bill, Borrower, OutreachContact, Payment  # noqa: E402
+from bot.db.models import Agent, Bill, Borrower, OutreachContact, Payment  # noqa: E402
+from bot.gateway.app import create_app  # noqa: E402
 from bot.kpis.period import Period  # noqa: E402
 from bot.kpis.report import kpi_report  # noqa: E402
 from bot.kpis.variants import variant_figures  # noqa: E402
+from bot.runtime.settings import DEV_AGENT_JWT_SECRET, Settings  # noqa: E402
 from tests.postgres import start_server  # noqa: E402
+
+SUPERVISOR = "bench-supervisor"
 
 
 def generate(url: str, borrowers: int, days: int) -> None:
@@ -66,6 +76,30 @@ def timed(database: Database, label: str, work) -> None:  # type: ignore[no-unty
     print(f"  {label:<34} {seconds[0]:6.2f} s   warm {seconds[1]:6.2f} s")
 
 
+async def through_the_api(database: Database, period: Period) -> None:
+    """The year's reports as the dashboard asks for them, each twice (the second printed warm)."""
+    with database.transaction() as session:
+        if session.execute(select(Agent.id).where(Agent.username == SUPERVISOR)).first() is None:
+            session.add(Agent(username=SUPERVISOR, password_hash="!", role="supervisor"))  # no sign-in
+    settings = Settings.from_env({"DATABASE_URL": database.url, "RASA_URL": "http://127.0.0.1:9"})
+    headers = {"Authorization": f"Bearer {issue_agent_token(DEV_AGENT_JWT_SECRET, SUPERVISOR)}"}
+    dates = {"from": period.first.isoformat(), "to": period.last.isoformat()}
+    async with TestClient(TestServer(create_app(settings, database))) as client:
+        asks = [(f"GET /kpis group_by={group_by}", "/api/v1/agent/kpis", {**dates, "group_by": group_by})
+                for group_by in ("segment", "stage", "variant", "language")]
+        for label, path, query in [("GET /kpis", "/api/v1/agent/kpis", dates), *asks,
+                                   ("GET /kpis/variants", "/api/v1/agent/kpis/variants", dates)]:
+            seconds = []
+            for _ in range(2):
+                started = time.perf_counter()
+                answer = await client.get(path, params=query, headers=headers)
+                await answer.read()
+                seconds.append(time.perf_counter() - started)
+                if answer.status != 200:
+                    sys.exit(f"{label}: {answer.status} {await answer.text()}")
+            print(f"  {label:<34} {seconds[0]:6.2f} s   warm {seconds[1]:6.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--borrowers", type=int, default=100_000)
@@ -89,6 +123,8 @@ def main() -> None:
                 timed(database, f"kpis group_by={group_by}",
                       lambda session, p=period, g=group_by: kpi_report(session, p, g))
             timed(database, "variants", lambda session, p=period: variant_figures(session, p))
+        print("year, through the API:")
+        asyncio.run(through_the_api(database, period))
         database.dispose()
     finally:
         if server is not None:
