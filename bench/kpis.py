@@ -29,7 +29,6 @@ from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from bot.auth.agent_tokens import issue_agent_token  # noqa: E402
-
 from bot.db import Database  # noqa: E402
 from bot.db.models import Agent, Bill, Borrower, OutreachContact, Payment  # noqa: E402
 from bot.gateway.app import create_app  # noqa: E402
