@@ -27,6 +27,9 @@ CRISIS = {
         "I dont want to be here any more",
         "everyone would be better off without me",
         "my family is better off if I was gone, I'm a burden",
+        "would anyone even care if I were gone",
+        "I have had enough of life",
+        "everyone would be fine if I vanished for good",
         "I'm thinking about suicide",
         "feeling suicidal tonight",
         "kms",
@@ -128,6 +131,7 @@ CRISIS = {
         "死咗就唔使還",
         "想𠝹手",
         "死咗佢算", "做人冇意思", "我唔想醒", "跳落去", "唔想再存在", "點解仲要活",
+        "啲安眠藥我今晚一次過食晒", "我已經準備咗藥",
     ],
     "mixed": [
         "我好想 die",
@@ -180,6 +184,9 @@ NOT_CRISIS = [
     "这个错误伤害了自己的信用",
     "刷卡划了自己的钱",
     "bought charcoal for the bbq",
+    "the late fee disappeared for good?",
+    "I have had enough of these reminders",
+    "醫生開咗藥，我食晒先", "今晚食晒啲餸",
     # death words and wallet talk
     "what's the deadline", "the card died on me", "my phone died during the call",
     "what's the point of paying if the fee keeps growing", "what's the point of this fee",
