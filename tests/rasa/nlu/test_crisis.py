@@ -28,6 +28,8 @@ CRISIS = {
         "everyone would be better off without me",
         "my family is better off if I was gone, I'm a burden",
         "would anyone even care if I were gone",
+        "they wouldn't even notice if I was gone",
+        "my family would not care if I died",
         "I have had enough of life",
         "everyone would be fine if I vanished for good",
         "I'm thinking about suicide",
