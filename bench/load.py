@@ -64,7 +64,12 @@ class Run:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
-    cpu_seconds: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds by role (Bot.cpu_by_role)
+
+    @property
+    def cpu_seconds(self) -> float:
+        """The bot's own processes: everything but the database server."""
+        return sum(seconds for role, seconds in self.cpu.items() if role != "postgres")
 
     @property
     def messages(self) -> int:
@@ -84,8 +89,9 @@ class Run:
 class Bot:
     """The bot under test: the supervisor and everything it starts."""
 
-    def __init__(self, database_url: str, instances: int, model: Path, logs: Path) -> None:
-        self.database_url, self.instances = database_url, instances
+    def __init__(self, database_url: str, instances: int, model: Path, logs: Path,
+                 postgres_pid: int | None = None) -> None:
+        self.database_url, self.instances, self.postgres_pid = database_url, instances, postgres_pid
         self.rasa_token, self.jwt_secret = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
         self.gateway_port, self.action_port = _free_port(), _free_port()
         self.rasa_port = _free_ports(instances)
@@ -119,9 +125,16 @@ class Bot:
             await asyncio.sleep(1)
         raise RuntimeError("the bot did not become ready in time")
 
-    def cpu_seconds(self) -> float:
-        """User + system CPU of the supervisor and every process below it, so far."""
-        return sum(_cpu_of(pid) for pid in _tree(self.process.pid))
+    def cpu_by_role(self) -> dict[str, float]:
+        """User + system CPU so far of the supervisor and every process below it, by role
+        (gateway, rasa, actions, redis, supervisor), and of the PostgreSQL server's
+        processes (`postgres`), which serve the bot but are not its children."""
+        spent: dict[str, float] = {}
+        for pid in _tree(self.process.pid):
+            spent[_role(pid)] = spent.get(_role(pid), 0.0) + _cpu_of(pid)
+        if self.postgres_pid is not None:
+            spent["postgres"] = sum(_cpu_of(pid) for pid in _tree(self.postgres_pid))
+        return spent
 
     def stop(self) -> None:
         try:
@@ -187,10 +200,11 @@ async def measure(bot: Bot, database: Database, run: Run, pool: list[str]) -> No
         send, senders = through_gateway(bot), who
     timeout = aiohttp.ClientTimeout(total=120)
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0)) as http:
-        cpu, started = bot.cpu_seconds(), time.perf_counter()
+        cpu, started = bot.cpu_by_role(), time.perf_counter()
         await asyncio.gather(*(borrower_says(http, send, s, nth, run.pause, run)
                                for nth, s in enumerate(senders)))
-        run.seconds, run.cpu_seconds = time.perf_counter() - started, bot.cpu_seconds() - cpu
+        run.seconds, after = time.perf_counter() - started, bot.cpu_by_role()
+        run.cpu = {role: after[role] - cpu.get(role, 0.0) for role in after}
 
 
 def lost_or_duplicated(database: Database, borrowers: list[str]) -> tuple[int, int]:
@@ -224,6 +238,7 @@ def report(runs: list[Run], gateway_borrowers: dict[int, list[str]], databases: 
         print(f"{r.topology:>8} {r.path:>8} {r.level:>5} {r.pause:>5g} {r.messages:>5} {r.rate:>7.1f} "
               f"{r.percentile(0.5):>7.0f} {r.percentile(0.95):>7.0f} {r.errors:>6} {per:>9.3f}")
     print()
+    _report_cpu(runs)
     by = {(r.topology, r.path, r.level, r.pause): r for r in runs}
     for (topology, path, level, pause), r in sorted(by.items()):
         if path == "gateway" and (topology, "direct", level, pause) in by:
@@ -238,12 +253,28 @@ def report(runs: list[Run], gateway_borrowers: dict[int, list[str]], databases: 
     for topology in sorted({r.topology for r in runs}):
         busy = [r for r in runs if r.topology == topology and r.pause == 0 and r.latencies]
         if busy:
-            per = sum(r.cpu_seconds for r in busy) / sum(len(r.latencies) for r in busy)
+            served = sum(len(r.latencies) for r in busy)
+            per = sum(r.cpu_seconds for r in busy) / served
+            with_database = sum(sum(r.cpu.values()) for r in busy) / served
             print(f"{topology} instance(s): {per * 1000:.0f} ms of CPU per message across every "
-                  f"process; ceiling on {cores} cores: {cores / per:.1f} messages/s")
+                  f"process of the bot, {with_database * 1000:.0f} ms with PostgreSQL's; ceiling on "
+                  f"{cores} cores: {cores / with_database:.1f} messages/s")
         lost, duplicated = lost_or_duplicated(databases[topology], gateway_borrowers[topology])
         print(f"{topology} instance(s): lost {lost}, duplicated {duplicated} "
               "(gateway runs, from the database)")
+
+
+def _report_cpu(runs: list[Run]) -> None:
+    """Where the CPU of one message goes, by process: what the gateway path adds to direct."""
+    roles = sorted({role for r in runs for role in r.cpu}, key=lambda role: ROLE_ORDER.index(role))
+    print("CPU ms per message, by process")
+    print(f"{'topology':>8} {'path':>8} {'level':>5} {'pause':>5} "
+          + " ".join(f"{role:>10}" for role in roles))
+    for r in runs:
+        if r.latencies:
+            print(f"{r.topology:>8} {r.path:>8} {r.level:>5} {r.pause:>5g} " + " ".join(
+                f"{r.cpu.get(role, 0.0) / len(r.latencies) * 1000:>10.1f}" for role in roles))
+    print()
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -262,7 +293,7 @@ async def main(args: argparse.Namespace) -> None:
             load(database, *population)
             pool = [b.id for b in population]
             gateway_borrowers[topology] = []
-            bot = Bot(url, topology, args.model, logs)
+            bot = Bot(url, topology, args.model, logs, _postmaster(server))
             try:
                 async with aiohttp.ClientSession() as http:
                     await bot.wait_ready(http)
@@ -301,6 +332,29 @@ def _tree(root: int) -> list[int]:
         frontier = [pid for pid, parent in parents.items() if parent in frontier]
         found += frontier
     return found
+
+
+ROLES = (("gateway", "-m bot gateway"), ("actions", "rasa run actions"), ("rasa", "bot.rasa.server"),
+         ("redis", "redis-server"))
+ROLE_ORDER = ["rasa", "actions", "gateway", "redis", "supervisor", "postgres"]
+
+
+def _role(pid: int) -> str:
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return "supervisor"
+    return next((role for role, mark in ROLES if mark in command), "supervisor")
+
+
+def _postmaster(server) -> int | None:
+    """The pid of the throwaway server's postmaster (its first line of postmaster.pid); None for
+    a server of TEST_POSTGRES_URL, which this machine may not run."""
+    cluster = getattr(server, "_cluster", None)
+    try:
+        return int((cluster.data / "postmaster.pid").read_text().split()[0]) if cluster else None
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _cpu_of(pid: int) -> float:

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot import audit
@@ -33,6 +33,15 @@ class ConversationRef:
 
 
 @dataclass(frozen=True)
+class PendingMessage:
+    """A borrower message the bot has not received yet."""
+
+    id: int
+    text: str
+    offered_payloads: frozenset[str]  # the buttons on screen when it was sent
+
+
+@dataclass(frozen=True)
 class Received:
     """A borrower message as kept: the script to reply in, and where the conversation is."""
 
@@ -41,15 +50,9 @@ class Received:
     handed_off: bool  # a person takes over from this message on
     message: dict[str, Any]  # as agents see it (see `agent_event`)
     case: dict[str, Any] | None = None  # the handoff, when a person has the conversation
-
-
-@dataclass(frozen=True)
-class PendingMessage:
-    """A borrower message the bot has not received yet."""
-
-    id: int
-    text: str
-    offered_payloads: frozenset[str]  # the buttons on screen when it was sent
+    # In the bot's chat: what the bot has not had yet, oldest first, this message last (read
+    # in the same transaction, one fewer round trip per message).
+    pending: tuple[PendingMessage, ...] = ()
 
 
 class Conversations:
@@ -59,22 +62,22 @@ class Conversations:
     async def borrower_exists(self, borrower_id: str) -> bool:
         return await self._database.run(lambda s: s.get(Borrower, borrower_id) is not None)
 
-    async def current(self, borrower_id: str) -> ConversationRef:
-        """The borrower's open conversation, started (and audited) if there is none.
-        Callers serialise this per borrower, so one process never starts two."""
+    async def current(self, borrower_id: str) -> ConversationRef | None:
+        """The borrower's open conversation, started (and audited) if there is none; None
+        for a borrower the database does not know. Callers serialise this per borrower, so
+        one process never starts two."""
         return await self._database.run(_current, borrower_id)
 
     async def add_borrower_message(self, conversation_id: str, text: str) -> Received:
-        """Keeps the message: for the bot (not yet delivered) or, in a handoff, for the agent."""
+        """Keeps the message: for the bot (not yet delivered; with everything else it has not
+        had yet) or, in a handoff, for the agent."""
         return await self._database.run(_add_borrower_message, conversation_id, text)
 
-    async def pending(self, conversation_id: str) -> list[PendingMessage]:
-        return await self._database.run(_pending, conversation_id)
-
-    async def record_delivery(self, message_id: int, replies: list[ChatMessage]) -> str:
+    async def record_delivery(self, conversation_id: str, message_id: int,
+                              replies: list[ChatMessage]) -> str:
         """Marks the message delivered and keeps the bot's replies, in one transaction
         (so a message is never both answered and still pending); returns the status."""
-        return await self._database.run(_record_delivery, message_id, replies)
+        return await self._database.run(_record_delivery, conversation_id, message_id, replies)
 
     async def add_bot_message(self, conversation_id: str, reply: ChatMessage) -> dict[str, Any]:
         """Keeps a message the gateway itself says; returns it as agents see it."""
@@ -93,11 +96,41 @@ class Conversations:
             s, actor, action, borrower_id=borrower_id, conversation_id=conversation_id, details=details))
 
 
-def _current(session: Session, borrower_id: str) -> ConversationRef:
+# The statements of every message, built once (values go in as bound parameters): building a
+# statement and its cache key on each call was a large part of the gateway's database time.
+# With them and with statements instead of loaded objects (below), the database work of one
+# message costs 2.6 ms of CPU instead of 4.6 (current, add_borrower_message, record_delivery
+# on PostgreSQL, measured in one process).
+_BORROWER = select(Borrower.id, Borrower.timezone).where(Borrower.id == bindparam("borrower_id"))
+_CHAT = (select(Conversation.script, Conversation.status, Conversation.borrower_id,
+                Borrower.needs_agent_reason)
+         .join(Borrower, Borrower.id == Conversation.borrower_id)
+         .where(Conversation.id == bindparam("conversation_id")))
+_TOUCH_CHAT = (update(Conversation).where(Conversation.id == bindparam("conversation_id"))
+               .values(script=bindparam("script"), updated_at=bindparam("at"))
+               .execution_options(synchronize_session=False))  # nothing of it is loaded
+_ADD_MESSAGE = insert(Message)
+_DELIVERED = (update(Message).where(Message.id == bindparam("message_id")).values(delivered=True)
+              .execution_options(synchronize_session=False))
+_STATUS = select(Conversation.status).where(Conversation.id == bindparam("conversation_id"))
+_PENDING = (select(Message.id, Message.text)
+            .where(Message.conversation_id == bindparam("conversation_id"),
+                   Message.sender == "borrower", Message.delivered.is_(False))
+            .order_by(Message.id))
+LATEST_TURN = 20  # more messages than the bot ever says in one turn
+_BEFORE = (select(Message.sender, Message.buttons)
+           .where(Message.conversation_id == bindparam("conversation_id"),
+                  Message.id < bindparam("message_id"))
+           .order_by(Message.id.desc())
+           .limit(LATEST_TURN))
+
+
+def _current(session: Session, borrower_id: str) -> ConversationRef | None:
+    borrower = session.execute(_BORROWER, {"borrower_id": borrower_id}).one_or_none()
+    if borrower is None:
+        return None
+    timezone = borrower.timezone
     conversation = open_conversation(session, borrower_id)
-    timezone = session.execute(
-        select(Borrower.timezone).where(Borrower.id == borrower_id)
-    ).scalar_one_or_none()
     if conversation is not None:
         return ConversationRef(conversation.id, conversation.status, conversation.script, timezone)
     conversation = Conversation(id=uuid.uuid4().hex, borrower_id=borrower_id, status="bot")
@@ -108,16 +141,27 @@ def _current(session: Session, borrower_id: str) -> ConversationRef:
 
 
 def _add_borrower_message(session: Session, conversation_id: str, text: str) -> Received:
-    conversation = session.get(Conversation, conversation_id)
-    conversation.script = next_script(conversation.script, text)
-    conversation.updated_at = utcnow()
-    message = Message(conversation_id=conversation_id, sender="borrower", text=text)
-    session.add(message)
-    session.flush()  # first: the handoff's summary quotes it
-    handed_off = _hand_off_if_flagged(session, conversation)
-    message.delivered = conversation.status == "handoff"  # for the bot only in a bot's chat
-    case = _active_case(session, conversation_id) if conversation.status == "handoff" else None
-    return Received(conversation.script, conversation.status, handed_off, agent_event(message), case)
+    # Statements, not loaded objects, on this path of every message (a flagged handoff, rare,
+    # loads them): the unit of work's bookkeeping cost more than the statements themselves.
+    chat = session.execute(_CHAT, {"conversation_id": conversation_id}).one()
+    script, now = next_script(chat.script, text), utcnow()
+    session.execute(_TOUCH_CHAT, {"conversation_id": conversation_id, "script": script, "at": now})
+    # In a handoff, for the agents: the bot never gets it. Otherwise for the bot, not yet delivered.
+    message = Message(conversation_id=conversation_id, sender="borrower", text=text,
+                      delivered=chat.status == "handoff", created_at=now)
+    message.id = session.execute(_ADD_MESSAGE, {
+        "conversation_id": message.conversation_id, "sender": message.sender, "text": message.text,
+        "delivered": message.delivered, "created_at": message.created_at}).inserted_primary_key[0]
+    status, handed_off = chat.status, False
+    if chat.status == "bot" and chat.needs_agent_reason:  # after the insert: the summary quotes it
+        _hand_off_flagged(session, conversation_id, chat.borrower_id, chat.needs_agent_reason)
+        session.execute(_DELIVERED, {"message_id": message.id})
+        message.delivered, status, handed_off = True, "handoff", True
+    if status == "handoff":
+        return Received(script, status, handed_off, agent_event(message),
+                        _active_case(session, conversation_id))
+    return Received(script, status, handed_off, agent_event(message),
+                    pending=tuple(_pending(session, conversation_id)))
 
 
 def _add_bot_message(session: Session, conversation_id: str, reply: ChatMessage) -> dict[str, Any]:
@@ -133,54 +177,40 @@ def _active_case(session: Session, conversation_id: str) -> dict[str, Any] | Non
     return None if case is None else case.as_json()
 
 
-def _hand_off_if_flagged(session: Session, conversation: Conversation) -> bool:
+def _hand_off_flagged(session: Session, conversation_id: str, borrower_id: str, reason: str) -> None:
     # A broken plan or promise: the borrower's next chat goes to a person, not the bot.
-    borrower = session.get(Borrower, conversation.borrower_id)
-    if conversation.status != "bot" or not borrower.needs_agent_reason:
-        return False
-    open_handoff(session, conversation.id, borrower.id, borrower.needs_agent_reason, actor="system")
-    borrower.needs_agent_reason = None
-    return True
+    open_handoff(session, conversation_id, borrower_id, reason, actor="system")
+    session.execute(update(Borrower).where(Borrower.id == borrower_id).values(needs_agent_reason=None))
 
 
 def _pending(session: Session, conversation_id: str) -> list[PendingMessage]:
-    messages = session.execute(
-        select(Message.id, Message.text)
-        .where(Message.conversation_id == conversation_id, Message.sender == "borrower",
-               Message.delivered.is_(False))
-        .order_by(Message.id)
-    ).all()
+    messages = session.execute(_PENDING, {"conversation_id": conversation_id}).all()
     return [PendingMessage(m.id, m.text, _payloads_before(session, conversation_id, m.id))
             for m in messages]
-
-
-LATEST_TURN = 20  # more messages than the bot ever says in one turn
 
 
 def _payloads_before(session: Session, conversation_id: str, message_id: int) -> frozenset[str]:
     """The payloads of the bot's latest turn before this message, what a tap could send: its
     most recent bot message and those just before it (a "did you mean" and the question the
     form asks again after it are both on screen)."""
-    latest = session.execute(
-        select(Message.sender, Message.buttons)
-        .where(Message.conversation_id == conversation_id, Message.id < message_id)
-        .order_by(Message.id.desc())
-        .limit(LATEST_TURN)
-    ).all()
+    latest = session.execute(_BEFORE, {"conversation_id": conversation_id,
+                                       "message_id": message_id}).all()
     since_the_bot = itertools.dropwhile(lambda row: row.sender != "bot", latest)
     turn = itertools.takewhile(lambda row: row.sender == "bot", since_the_bot)
     return frozenset(b["payload"] for row in turn for b in row.buttons or ()
                      if isinstance(b, dict) and "payload" in b)
 
 
-def _record_delivery(session: Session, message_id: int, replies: list[ChatMessage]) -> str:
-    message = session.get(Message, message_id)
-    message.delivered = True
-    for reply in replies:
-        session.add(Message(conversation_id=message.conversation_id, sender="bot",
-                            text=reply.text, buttons=reply.buttons or None))
+def _record_delivery(session: Session, conversation_id: str, message_id: int,
+                     replies: list[ChatMessage]) -> str:
+    # Statements, not loaded objects: three round trips instead of four, and no unit of work.
+    session.execute(_DELIVERED, {"message_id": message_id})
+    if replies:
+        session.execute(_ADD_MESSAGE, [
+            {"conversation_id": conversation_id, "sender": "bot", "text": reply.text,
+             "buttons": reply.buttons or None} for reply in replies])
     # Rasa's actions may have changed it (a handoff): read it after they ran.
-    return session.get(Conversation, message.conversation_id).status
+    return session.execute(_STATUS, {"conversation_id": conversation_id}).scalar_one()
 
 
 def _history(session: Session, conversation_id: str) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.arrangements import coverage
@@ -107,14 +107,18 @@ def active_arrangement(session: Session, loan_id: str) -> Arrangement | None:
     ).scalars().first()
 
 
+# Built once: the gateway asks it on every message.
+_OPEN_CONVERSATION = (
+    select(Conversation)
+    .where(Conversation.borrower_id == bindparam("borrower_id"), Conversation.status != "closed")
+    .order_by(Conversation.created_at, Conversation.id)
+    .limit(1)
+)
+
+
 def open_conversation(session: Session, borrower_id: str) -> Conversation | None:
     """The borrower's conversation that is not closed: the one they are writing in."""
-    return session.execute(
-        select(Conversation)
-        .where(Conversation.borrower_id == borrower_id, Conversation.status != "closed")
-        .order_by(Conversation.created_at, Conversation.id)
-        .limit(1)
-    ).scalar_one_or_none()
+    return session.execute(_OPEN_CONVERSATION, {"borrower_id": borrower_id}).scalar_one_or_none()
 
 
 def borrower_of_conversation(session: Session, conversation_id: str) -> str | None:

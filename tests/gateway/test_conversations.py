@@ -20,13 +20,14 @@ async def test_conversation_messages_pending_and_history(database):
     again = await store.current("b-1")
     assert (again.id, again.created) == (first.id, False)
     assert (await store.current("b-2")).id != first.id
+    assert await store.current("b-404") is None  # nothing started for a borrower nobody knows
 
-    assert (await store.add_borrower_message(first.id, "請問還欠多少")).script == "hant"
-    [pending] = await store.pending(first.id)
+    received = await store.add_borrower_message(first.id, "請問還欠多少")
+    assert received.script == "hant"
+    [pending] = received.pending
     assert (pending.text, pending.offered_payloads) == ("請問還欠多少", frozenset())
-    assert await store.record_delivery(pending.id, [ChatMessage("请选择", MENU)]) == "bot"
-    await store.add_borrower_message(first.id, "/affirm")
-    [tap] = await store.pending(first.id)
+    assert await store.record_delivery(first.id, pending.id, [ChatMessage("请选择", MENU)]) == "bot"
+    [tap] = (await store.add_borrower_message(first.id, "/affirm")).pending
     assert tap.offered_payloads == {b["payload"] for b in MENU}
 
     history = await store.history(first.id)
@@ -50,16 +51,13 @@ async def test_a_closed_conversation_is_followed_by_a_new_one(database):
 async def test_a_tap_may_send_any_button_of_the_bot_s_latest_turn_only(database):
     store = _store(database)
     conversation = (await store.current("b-1")).id
-    await store.add_borrower_message(conversation, "hmm")
-    [first] = await store.pending(conversation)
+    [first] = (await store.add_borrower_message(conversation, "hmm")).pending
     earlier = [{"title": "Yes", "payload": "/affirm"}]
-    await store.record_delivery(first.id, [ChatMessage("Shall I?", earlier)])
-    await store.add_borrower_message(conversation, "can I pay later or split it")
-    [second] = await store.pending(conversation)
+    await store.record_delivery(conversation, first.id, [ChatMessage("Shall I?", earlier)])
+    [second] = (await store.add_borrower_message(conversation, "can I pay later or split it")).pending
     did_you_mean = [{"title": "Pay later", "payload": "/request_deferral"}]
     question = [{"title": "Mon 30 Nov", "payload": '/inform{"date": "2026-11-30"}'}]
-    await store.record_delivery(second.id, [ChatMessage("Did you mean?", did_you_mean),
+    await store.record_delivery(conversation, second.id, [ChatMessage("Did you mean?", did_you_mean),
                                             ChatMessage("On which date?", question)])
-    await store.add_borrower_message(conversation, "/request_deferral")
-    [tap] = await store.pending(conversation)
+    [tap] = (await store.add_borrower_message(conversation, "/request_deferral")).pending
     assert tap.offered_payloads == {"/request_deferral", '/inform{"date": "2026-11-30"}'}

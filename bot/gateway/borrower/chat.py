@@ -6,7 +6,12 @@ from contextlib import AsyncExitStack
 
 from aiohttp import web
 
-from bot.gateway.borrower.auth import authenticate, authenticate_socket
+from bot.gateway.borrower.auth import (
+    authenticate,
+    authenticate_socket,
+    signed_subject,
+    unknown_borrower,
+)
 from bot.gateway.conversations import ConversationRef, Received
 from bot.gateway.errors import ApiError
 from bot.gateway.inbound import parse_chat_body, text_for_rasa
@@ -35,7 +40,7 @@ BUSY = (
     "the assistant is busy; your message is kept (do not send it again) and will be answered, "
     "in order, when you next write, in {wait} or later"
 )
-BUSY_RETRY_SECONDS = 5  # about what a full backlog takes to drain at one Rasa's pace
+BUSY_RETRY_SECONDS = 5  # twice what a full backlog (100) takes to drain at one Rasa's pace (about 40/s)
 # Redis down (the conversation's shared lock, Rasa's lock store) (503): kept likewise, and sent
 # to the bot, in order, with the borrower's next message once Redis is back.
 LOCKS_DOWN = (
@@ -47,7 +52,7 @@ LOCKS_DOWN_RETRY_SECONDS = 5  # the supervisor starts a crashed redis-server aga
 
 async def post_chat(request: web.Request) -> web.Response:
     app = request.app
-    borrower_id = await authenticate(request)
+    borrower_id = signed_subject(request)  # an unknown borrower: `current_conversation`'s 401
     text = parse_chat_body(await request.read())  # over client_max_size: aiohttp's 413
     await _within_rate(app, borrower_id)  # beyond it, a 429 before anything is kept
     conversation = await current_conversation(app, borrower_id)
@@ -83,7 +88,7 @@ async def _converse(
         try:
             if received.status == "handoff":  # a person answers: the bot stays out of it
                 return received.status, await _to_agent(app, conversation, received)
-            status, replies = await _deliver_pending(app, conversation, borrower_id, received.script)
+            status, replies = await _deliver_pending(app, conversation, borrower_id, received)
             if status == "handoff":  # the bot handed over just now: the queue shows it
                 case = await app[CONVERSATIONS].active_case(conversation.id)
                 await handoff_changed(app, case)
@@ -161,6 +166,15 @@ async def chat_socket(request: web.Request) -> web.WebSocketResponse:
 
 
 async def current_conversation(app: web.Application, borrower_id: str) -> ConversationRef:
+    """The borrower's open conversation (started if none); 401 for a borrower the database
+    does not know."""
+    conversation = await _current(app, borrower_id)
+    if conversation is None:
+        raise unknown_borrower()
+    return conversation
+
+
+async def _current(app: web.Application, borrower_id: str) -> ConversationRef | None:
     # Per borrower: two first requests at once must not start two conversations.
     key = ("borrower", borrower_id)
     try:
@@ -176,18 +190,18 @@ async def current_conversation(app: web.Application, borrower_id: str) -> Conver
 
 
 async def _deliver_pending(
-    app: web.Application, conversation: ConversationRef, borrower_id: str, script: str | None
+    app: web.Application, conversation: ConversationRef, borrower_id: str, received: Received
 ) -> tuple[str, list[ChatMessage]]:
     """Sends every undelivered message, oldest first (the new one last), to Rasa."""
-    status, replies = conversation.status, []
-    for message in await app[CONVERSATIONS].pending(conversation.id):
+    status, replies, script = conversation.status, [], received.script
+    for message in received.pending:
         answer = await app[RASA].send(
             conversation.id,
             text_for_rasa(message.text, message.offered_payloads),
             {"borrower_id": borrower_id, "timezone": conversation.timezone},
         )
         answered = [in_script(reply, script) for reply in replies_from_rasa(answer)]
-        status = await app[CONVERSATIONS].record_delivery(message.id, answered)
+        status = await app[CONVERSATIONS].record_delivery(conversation.id, message.id, answered)
         for reply in answered:
             await bot_said(app, borrower_id, reply)
         replies.extend(answered)
