@@ -131,7 +131,8 @@ class Bot:
         processes (`postgres`), which serve the bot but are not its children."""
         spent: dict[str, float] = {}
         for pid in _tree(self.process.pid):
-            spent[_role(pid)] = spent.get(_role(pid), 0.0) + _cpu_of(pid)
+            role = _role(pid)
+            spent[role] = spent.get(role, 0.0) + _cpu_of(pid)
         if self.postgres_pid is not None:
             spent["postgres"] = sum(_cpu_of(pid) for pid in _tree(self.postgres_pid))
         return spent

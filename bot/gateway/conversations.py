@@ -146,16 +146,15 @@ def _add_borrower_message(session: Session, conversation_id: str, text: str) -> 
     script, now = next_script(chat.script, text), utcnow()
     session.execute(_TOUCH_CHAT, {"conversation_id": conversation_id, "script": script, "at": now})
     # In a handoff, for the agents: the bot never gets it. Otherwise for the bot, not yet delivered.
-    message = Message(conversation_id=conversation_id, sender="borrower", text=text,
-                      delivered=chat.status == "handoff", created_at=now)
-    message.id = session.execute(_ADD_MESSAGE, {
-        "conversation_id": message.conversation_id, "sender": message.sender, "text": message.text,
-        "delivered": message.delivered, "created_at": message.created_at}).inserted_primary_key[0]
+    fields = {"conversation_id": conversation_id, "sender": "borrower", "text": text,
+              "delivered": chat.status == "handoff", "created_at": now}
+    # Never added to the session (the statement inserts the row): it only shows the row to agents.
+    message = Message(id=session.execute(_ADD_MESSAGE, fields).inserted_primary_key[0], **fields)
     status, handed_off = chat.status, False
     if chat.status == "bot" and chat.needs_agent_reason:  # after the insert: the summary quotes it
         _hand_off_flagged(session, conversation_id, chat.borrower_id, chat.needs_agent_reason)
         session.execute(_DELIVERED, {"message_id": message.id})
-        message.delivered, status, handed_off = True, "handoff", True
+        status, handed_off = "handoff", True
     if status == "handoff":
         return Received(script, status, handed_off, agent_event(message),
                         _active_case(session, conversation_id))
