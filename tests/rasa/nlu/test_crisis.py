@@ -29,6 +29,8 @@ CRISIS = {
         "my family is better off if I was gone, I'm a burden",
         "would anyone even care if I were gone",
         "they wouldn't even notice if I was gone",
+        "some days I wish I wasn't alive",
+        "i wish i had never been born",
         "my family would not care if I died",
         "I have had enough of life",
         "everyone would be fine if I vanished for good",
