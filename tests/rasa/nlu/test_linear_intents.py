@@ -51,17 +51,19 @@ def storage(tmp_path) -> LocalModelStorage:
     return LocalModelStorage(tmp_path)
 
 
-def trained(storage: LocalModelStorage, **config) -> LinearIntentBlend:
-    context = ExecutionContext(GraphSchema({}), "test")
-    component = LinearIntentBlend.create({**LinearIntentBlend.get_default_config(), **config},
-                                         storage, Resource("linear"), context)
-    component.train(training_data())
+CONTEXT = ExecutionContext(GraphSchema({}), "test")
+
+
+def trained(storage: LocalModelStorage, data: TrainingData | None = None) -> LinearIntentBlend:
+    component = LinearIntentBlend.create(LinearIntentBlend.get_default_config(), storage,
+                                         Resource("linear"), CONTEXT)
+    component.train(data or training_data())
     return component
 
 
 def loaded(storage: LocalModelStorage) -> LinearIntentBlend:
     return LinearIntentBlend.load(LinearIntentBlend.get_default_config(), storage,
-                                  Resource("linear"), ExecutionContext(GraphSchema({}), "test"))
+                                  Resource("linear"), CONTEXT)
 
 
 def test_its_probabilities_are_sklearns() -> None:
@@ -105,10 +107,7 @@ def test_a_message_without_features_or_ranking_is_left_as_it_was(storage) -> Non
 
 
 def test_trained_on_one_intent_it_leaves_diets_ranking_alone(storage) -> None:
-    context = ExecutionContext(GraphSchema({}), "test")
-    component = LinearIntentBlend.create(LinearIntentBlend.get_default_config(), storage,
-                                         Resource("linear"), context)
-    component.train(TrainingData([featured([0], "greet"), featured([1], "greet")]))
+    trained(storage, TrainingData([featured([0], "greet"), featured([1], "greet")]))
     diet = ranked(("greet", 0.9))
     [message] = loaded(storage).process([featured([0], ranking=diet)])
     assert message.get(INTENT_RANKING_KEY) == diet
